@@ -1,0 +1,146 @@
+/**
+ * The two ports flows talk to. A connector (src/connectors/<name>/) implements one of
+ * them; flows never see HTTP, XML or JSON shapes.
+ *
+ * Every method either resolves or throws a `SyncError` (src/core/errors.ts) of one of
+ * the three classes: transient (retry later), business (a person must fix data), or
+ * configuration (a setting is wrong; stop this flow).
+ *
+ * Listing methods stream pages as async iterables: a flow holds one page at a time,
+ * so memory stays flat whatever the catalogue size.
+ */
+import type {
+  CurrencyCode,
+  ErpDocumentKey,
+  ErpInvoice,
+  ErpItem,
+  ErpOrder,
+  ErpOrderDraft,
+  ErpPartner,
+  ErpPrice,
+  PartnerCode,
+  PartnerDraft,
+  ShopInvoice,
+  ShopInvoiceId,
+  ShopOrder,
+  ShopOrderId,
+  ShopProductDraft,
+  ShopStockDraft,
+  Sku,
+  StockLevel,
+  WarehouseCode,
+} from './model.js';
+
+/** A warning that did not stop the call (for example a character the ERP's code page cannot hold). */
+export interface PortWarning {
+  record?: { kind: string; key: string; field?: string };
+  message: string;
+}
+
+/** What a connection check found: shown by `icsync doctor`. */
+export interface ConnectionInfo {
+  target: string;
+  version?: string;
+  details: Record<string, string>;
+}
+
+/** One code of an ERP code list (warehouses, VAT rates, books, ...), for doctor and mapping checks. */
+export interface CodeEntry {
+  code: string;
+  description?: string;
+  /** VAT percent for VAT rates; invoice book for order books; and the like. */
+  attributes?: Record<string, string>;
+  active?: boolean;
+}
+
+export type ErpCodeList = 'warehouses' | 'vatRates' | 'orderBooks' | 'invoiceBooks' | 'paymentMethods' | 'shippingMethods' | 'priceLists' | 'currencies';
+
+export interface ErpPort {
+  readonly name: string;
+
+  /** Checks the connection, the credentials and the organisation/company selection. */
+  checkConnection(): Promise<ConnectionInfo>;
+  /** Lists one of the ERP's code lists. */
+  listCodes(list: ErpCodeList): Promise<CodeEntry[]>;
+
+  /** Items changed since `changedSince` (all when absent), page by page. */
+  items(options: { changedSince?: Date; includeInactive?: boolean; pageSize?: number }): AsyncIterable<ErpItem[]>;
+  /** Prices of one price list, page by page. */
+  prices(options: { priceList: string; date?: Date; changedSince?: Date; pageSize?: number }): AsyncIterable<ErpPrice[]>;
+  /** On-hand stock per warehouse, page by page. Rows of one warehouse carry its code. */
+  stock(options: { warehouses: WarehouseCode[]; pageSize?: number }): AsyncIterable<StockLevel[]>;
+  /** Which of these SKUs exist in the ERP (active or not). */
+  existingSkus(skus: Sku[]): Promise<Set<Sku>>;
+
+  /** Finds a partner by VAT ID first, then by e-mail. Undefined when neither matches. */
+  findPartner(query: { vatId?: string; email?: string }): Promise<{ partner: ErpPartner; matchedBy: 'vatId' | 'email' } | undefined>;
+  createPartner(draft: PartnerDraft): Promise<{ code: PartnerCode; warnings: PortWarning[] }>;
+
+  /**
+   * Creates an order. Not idempotent on any ERP we know: callers must follow the
+   * exactly-once protocol (record intent, then call, then record the key; on doubt,
+   * findOrderByReference before calling again).
+   */
+  createOrder(draft: ErpOrderDraft): Promise<{ order: ErpOrder; warnings: PortWarning[] }>;
+  /** Looks an order up by the shop's order number carried in its reference field. */
+  findOrderByReference(reference: string, hint?: { orderDate?: Date; book?: string }): Promise<ErpOrder | undefined>;
+  getOrder(key: ErpDocumentKey): Promise<ErpOrder | undefined>;
+
+  /** Invoices issued or changed since `changedSince`, page by page. */
+  invoices(options: { changedSince?: Date; pageSize?: number }): AsyncIterable<ErpInvoice[]>;
+  /** The invoices issued from one ERP order (the order → invoice link). */
+  invoicesForOrder(orderKey: ErpDocumentKey): Promise<ErpInvoice[]>;
+  /** The invoice as a PDF document. */
+  invoicePdf(key: ErpDocumentKey): Promise<{ fileName: string; bytes: Uint8Array }>;
+
+  close(): Promise<void>;
+}
+
+/** The outcome of one record in a batch write: a failed record does not fail the batch. */
+export type RecordOutcome<K = string> =
+  | { key: K; ok: true; created?: boolean }
+  | { key: K; ok: false; error: Error };
+
+export interface ShopProductState {
+  sku: Sku;
+  id?: string;
+  name?: string;
+  enabled?: boolean;
+  typeId?: string;
+}
+
+export interface ShopPort {
+  readonly name: string;
+
+  checkConnection(): Promise<ConnectionInfo>;
+  /** Stock locations the shop has (MSI source codes), for doctor and mapping checks. */
+  listSources(): Promise<CodeEntry[]>;
+  /** Payment and shipping method codes seen by the shop, when it can tell (otherwise empty). */
+  listMethods?(kind: 'payment' | 'shipping'): Promise<CodeEntry[]>;
+
+  /** Which of these SKUs exist in the shop, with a little state. */
+  findProducts(skus: Sku[]): Promise<Map<Sku, ShopProductState>>;
+  /**
+   * Creates or updates products. `mode: 'update'` must never create: a SKU that is
+   * not in the shop comes back as a failed outcome.
+   */
+  upsertProducts(drafts: ShopProductDraft[], options: { mode: 'create-or-update' | 'update'; currency?: CurrencyCode }): Promise<RecordOutcome<Sku>[]>;
+  /** Writes stock rows, batched as the shop allows. Key of an outcome: `${sku}@${source}`. */
+  writeStock(rows: ShopStockDraft[]): Promise<RecordOutcome[]>;
+
+  /** Orders updated since `updatedSince`, page by page, oldest first. */
+  orders(options: { updatedSince?: Date; statuses?: string[]; pageSize?: number }): AsyncIterable<ShopOrder[]>;
+  getOrder(id: ShopOrderId): Promise<ShopOrder>;
+  /** Finds an order by its customer-facing number. */
+  findOrderByNumber(number: string): Promise<ShopOrder | undefined>;
+  addOrderComment(id: ShopOrderId, comment: string, options?: { notifyCustomer?: boolean; visibleOnFront?: boolean }): Promise<void>;
+
+  listInvoices(orderId: ShopOrderId): Promise<ShopInvoice[]>;
+  /** Creates an offline invoice for the whole order; `comment` is stored on the invoice (icsync writes the ERP number there). */
+  createInvoice(orderId: ShopOrderId, options: { comment: string; notifyCustomer: false }): Promise<ShopInvoiceId>;
+  attachInvoicePdf(invoiceId: ShopInvoiceId, file: { fileName: string; bytes: Uint8Array }): Promise<{ attachmentId: string }>;
+  listInvoiceAttachments(invoiceId: ShopInvoiceId): Promise<{ attachmentId: string; fileName: string; size: number }[]>;
+  sendInvoiceEmail(invoiceId: ShopInvoiceId): Promise<void>;
+
+  close(): Promise<void>;
+}
