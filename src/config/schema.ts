@@ -1,0 +1,164 @@
+/**
+ * The shape of icsync.yaml. Every key has a default where one is sensible, so a
+ * minimal file names only the two connections. `icsync config schema` prints this as
+ * JSON Schema for editors; docs/CONFIGURATION.md explains every key.
+ */
+import { z } from 'zod';
+import { decimalText, duration, flag, positiveWholeNumber, wholeNumber } from '../core/settings.js';
+import { erpConnectorSchema, shopConnectorSchema } from '../connectors/registry.js';
+
+/** When a flow runs: every N (`every: 15m`) or on a cron expression (`cron: "*\/5 * * * *"`). */
+const scheduleSchema = z
+  .union([
+    z.object({ every: duration() }).strict(),
+    z.object({ cron: z.string({ error: 'expected a cron expression such as "*/5 * * * *"' }) }).strict(),
+  ], { error: 'expected { every: 15m } or { cron: "*/5 * * * *" }' })
+  .describe('When the flow runs on its own under `icsync run`.');
+
+const flowBase = (every: string) => ({
+  enabled: flag().default(true).describe('Whether `icsync run` runs this flow.'),
+  schedule: scheduleSchema.default({ every: duration().parse(every) }),
+});
+
+const productsSchema = z
+  .object({
+    ...flowBase('1h'),
+    createNew: flag().default(false).describe('true: create items missing in the shop; false: only update products a person created, report the others as "only in ERP".'),
+    includeInactive: flag().default(true).describe('Read inactive ERP items too, so their shop products get disabled (never deleted).'),
+    priceList: z.string().optional().describe('ERP price list whose price becomes the shop price. Without it, prices are not written.'),
+    shopPricesIncludeVat: flag().default(false).describe('Whether the shop catalogue prices include VAT (Magento: Stores > Configuration > Tax > Catalog Prices).'),
+    attributeSetId: positiveWholeNumber().default(4).describe('Attribute set of new products.'),
+    websiteIds: z.array(positiveWholeNumber()).default([1]).describe('Websites new products are assigned to.'),
+    fieldMap: z
+      .record(z.string(), z.string())
+      .default({ description: 'description', ean: 'ean' })
+      .describe('Shop attribute code ← ERP field: `description`, `shortName`, `ean`, `unit`, or any flattened ERP field such as `GeneralData.ItemGroup`.'),
+    batchSize: positiveWholeNumber().default(50).describe('Products written per round of concurrent writes.'),
+  })
+  .strict();
+
+const stockSchema = z
+  .object({
+    ...flowBase('5m'),
+    subtractPendingOrders: flag()
+      .default(true)
+      .describe('Subtract quantities of shop orders not yet entered in the ERP, so the shop never sells what is already promised.'),
+    batchSize: positiveWholeNumber().default(500).describe('Stock rows handed to the shop connector at a time (it batches further as the shop allows).'),
+  })
+  .strict();
+
+const subjectsSchema = z
+  .object({
+    ...flowBase('5m'),
+    createMissing: flag().default(true).describe('Create the buyer in the ERP when neither VAT ID nor e-mail matches.'),
+  })
+  .strict();
+
+const ordersSchema = z
+  .object({
+    ...flowBase('2m'),
+    statuses: z.array(z.string()).default(['pending', 'processing']).describe('Shop order statuses that are entered into the ERP.'),
+    paymentMethods: z
+      .array(z.string())
+      .optional()
+      .describe('Only orders paid with these shop payment methods are entered (all when absent). The ERP code comes from mappings.paymentMethods.'),
+    since: z.string().optional().describe('ISO date: orders created before it are never entered (for a go-live on a shop with history).'),
+    totalsTolerance: decimalText().default('0.05' as never).describe('Largest difference between the ERP total and the shop grand total that is accepted; beyond it the order waits for a person.'),
+    commentOnShopOrder: flag().default(true).describe('Add a comment with the ERP document number to the shop order.'),
+    shippingItem: z.string().optional().describe('ERP item (SKU) used for the shipping fee line; without it, shipping is a text line.'),
+  })
+  .strict();
+
+const invoicesSchema = z
+  .object({
+    ...flowBase('10m'),
+    sendEmail: flag().default(true).describe('Send the shop invoice e-mail (with the PDF attached) to the buyer.'),
+    attachPdf: flag().default(true).describe('Attach the ERP invoice PDF to the shop invoice.'),
+  })
+  .strict();
+
+const mappingsSchema = z
+  .object({
+    warehouses: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe('ERP warehouse code → shop stock source code (MSI). Example: "0000001": default.'),
+    orderWarehouse: z.string().optional().describe('ERP warehouse orders are entered against (defaults to the first mapped warehouse).'),
+    orderBook: z.string().optional().describe('ERP order book for shop orders (iCenter: a VNK-type book).'),
+    vatRates: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe('Shop tax percent → ERP VAT rate code. Example: "22": "02", "9.5": "01".'),
+    taxClasses: z
+      .record(z.string(), wholeNumber())
+      .default({})
+      .describe('ERP VAT rate code → shop tax class id for products. Example: "02": 2.'),
+    paymentMethods: z.record(z.string(), z.string()).default({}).describe('Shop payment method code → ERP payment method code.'),
+    shippingMethods: z.record(z.string(), z.string()).default({}).describe('Shop shipping method code → ERP shipping method code.'),
+    countries: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe('Shop country (ISO 2) → ERP country code, where they differ.'),
+    currency: z.string().default('EUR').describe('Currency of the shop orders entered into the ERP.'),
+  })
+  .strict();
+
+const workerSchema = z
+  .object({
+    leaseDuration: duration().default(duration().parse('2m')).describe('How long a claimed record stays with one process before another may take it.'),
+    maxAttempts: positiveWholeNumber().default(8).describe('Transient failures retried this many times, then the record waits for a person.'),
+    backoffBase: duration().default(duration().parse('5s')),
+    backoffMax: duration().default(duration().parse('30m')),
+    concurrency: positiveWholeNumber().default(2).describe('Records worked on at once by one process.'),
+    pollInterval: duration().default(duration().parse('2s')).describe('How often the worker looks for due records.'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    store: z
+      .object({
+        url: z.string().default('sqlite:./data/icsync.db').describe('sqlite:./path.db (default) or postgres://user@host:5432/db.'),
+      })
+      .strict()
+      .default({ url: 'sqlite:./data/icsync.db' }),
+    log: z
+      .object({
+        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+        pretty: z.union([flag(), z.literal('auto')]).default('auto').describe('Readable lines instead of JSON; auto = when writing to a terminal.'),
+      })
+      .strict()
+      .default({ level: 'info', pretty: 'auto' }),
+    server: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: wholeNumber().default(8090).describe('Port of /healthz, /readyz, /metrics and the dashboard under `icsync run`.'),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 8090 }),
+    shop: shopConnectorSchema,
+    erp: erpConnectorSchema,
+    mappings: mappingsSchema.default(mappingsSchema.parse({})),
+    flows: z
+      .object({
+        products: productsSchema.default(productsSchema.parse({})),
+        stock: stockSchema.default(stockSchema.parse({})),
+        subjects: subjectsSchema.default(subjectsSchema.parse({})),
+        orders: ordersSchema.default(ordersSchema.parse({})),
+        invoices: invoicesSchema.default(invoicesSchema.parse({})),
+      })
+      .strict()
+      .default({
+        products: productsSchema.parse({}),
+        stock: stockSchema.parse({}),
+        subjects: subjectsSchema.parse({}),
+        orders: ordersSchema.parse({}),
+        invoices: invoicesSchema.parse({}),
+      }),
+    worker: workerSchema.default(workerSchema.parse({})),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type FlowName = keyof Config['flows'];
+export const FLOW_NAMES: readonly FlowName[] = ['products', 'stock', 'subjects', 'orders', 'invoices'];
