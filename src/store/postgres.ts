@@ -1,0 +1,55 @@
+/**
+ * PostgreSQL engine: a connection pool; any number of processes may share the database
+ * (claims use FOR UPDATE SKIP LOCKED).
+ */
+import { Kysely, PostgresDialect } from 'kysely';
+import type { Compilable } from 'kysely';
+import pg from 'pg';
+import type { Codec, Engine, Exec, TxBody } from './engine.js';
+import type { Database } from './schema.js';
+
+export interface PostgresOptions {
+  connectionString: string;
+  /** Pool size. Default 5. */
+  maxConnections?: number;
+  /** Called when an idle pooled connection fails (e.g. the server restarted). */
+  onIdleError?: (err: Error) => void;
+}
+
+export const postgresCodec: Codec = {
+  time: (value) => value,
+  json: (value) => (value === undefined || value === null ? null : JSON.stringify(value)),
+  // jsonb arrives parsed.
+  readJson: (value) => (value === undefined ? null : value),
+};
+
+export function openPostgresEngine(options: PostgresOptions): Engine {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 5,
+    application_name: 'icsync',
+    connectionTimeoutMillis: 10_000,
+  });
+  // Without a listener an idle client's error would crash the process.
+  pool.on('error', (err) => options.onIdleError?.(err));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+
+  return {
+    dialect: 'postgres',
+    db,
+    codec: postgresCodec,
+    read: async <R>(query: Compilable<R>) => (await db.executeQuery(query.compile())).rows,
+    write: <T>(body: TxBody<T>) =>
+      db.transaction().execute(async (trx) => {
+        const gen = body();
+        let step = gen.next();
+        while (!step.done) {
+          const result = await trx.executeQuery(step.value);
+          const exec: Exec = { rows: result.rows, affected: Number(result.numAffectedRows ?? result.rows.length) };
+          step = gen.next(exec);
+        }
+        return step.value;
+      }),
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,42 @@
+/** Run history: one row per flow run, for `icsync status` and the dashboard. */
+import type { Engine } from './engine.js';
+import { run, select } from './engine.js';
+import { toRun } from './rows.js';
+import type { Runs } from './types.js';
+
+export function createRuns(engine: Engine, clock: () => Date): Runs {
+  const { db, codec } = engine;
+  return {
+    async start(flow, meta) {
+      const t = codec.time(clock());
+      const [row] = await engine.write(function* () {
+        return yield* select(
+          db.insertInto('runs').values({ flow, status: 'running', started_at: t, meta: codec.json(meta) }).returning('id'),
+        );
+      });
+      return Number(row?.id);
+    },
+    async finish(id, outcome) {
+      const t = codec.time(clock());
+      await engine.write(function* () {
+        yield* run(
+          db
+            .updateTable('runs')
+            .set({ status: outcome.status, finished_at: t, counts: codec.json(outcome.counts), error: outcome.error ?? null })
+            .where('id', '=', id),
+        );
+      });
+    },
+    async latest(flow, limit = 20) {
+      let query = db.selectFrom('runs').selectAll();
+      if (flow !== undefined) query = query.where('flow', '=', flow);
+      const rows = await engine.read(query.orderBy('id', 'desc').limit(Math.max(1, limit)));
+      return rows.map((r) => toRun(r, codec));
+    },
+    async lastPerFlow() {
+      const newest = db.selectFrom('runs').select((eb) => eb.fn.max('id').as('id')).groupBy('flow');
+      const rows = await engine.read(db.selectFrom('runs').selectAll().where('id', 'in', newest).orderBy('flow'));
+      return rows.map((r) => toRun(r, codec));
+    },
+  };
+}
