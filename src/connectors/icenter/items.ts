@@ -1,0 +1,49 @@
+/** GetItemsGeneralData rows (CONTRACT §3.1) → ErpItem. */
+import { tryDec } from '../../core/decimal.js';
+import { asSku, asUtc, asVatRate, type ErpItem } from '../../core/model.js';
+import { parseIcenterTime } from './time.js';
+import { child, flatten, list, text, type XmlNode } from './xml.js';
+
+export const ITEMS_PATH = 'api/Item/GetItemsGeneralData';
+
+/** Rows of an ItemsGeneralData page (a self-closing root is an empty page). */
+export const itemRows = (root: XmlNode): XmlNode[] => list(root, 'ItemGeneralData');
+
+/**
+ * CAP: IsActive is a legacy D/N flag (da/ne). `true`/`false` is accepted as well in case
+ * an installation serialises it as a boolean; an absent flag counts as active.
+ */
+function isActive(sales: XmlNode): boolean {
+  const flag = text(sales, 'IsActive')?.toUpperCase();
+  return flag === undefined || flag === 'D' || flag === 'TRUE' || flag === 'DA';
+}
+
+export function mapItem(row: XmlNode, timeZone: string): ErpItem | undefined {
+  const id = text(row, 'ItemID');
+  if (!id) return undefined;
+  const general = child(row, 'GeneralData');
+  const sales = child(row, 'SalesData');
+  const props = child(row, 'PropertiesData');
+  const modified = parseIcenterTime(text(row, 'ItemLastModified'), timeZone);
+  const item: ErpItem = {
+    sku: asSku(id),
+    name: text(row, 'ItemTitle1') ?? text(general, 'ItemTitleShort') ?? id,
+    vatRate: asVatRate(text(general, 'VATRateID') ?? ''),
+    active: isActive(sales),
+    extra: flatten(row),
+  };
+  const description = text(row, 'ItemTitle2');
+  if (description) item.description = description;
+  const shortName = text(general, 'ItemTitleShort');
+  if (shortName) item.shortName = shortName;
+  const ean = text(general, 'ItemEANCode');
+  if (ean) item.ean = ean;
+  const unit = text(general, 'ItemUnitOfMeas');
+  if (unit) item.unit = unit;
+  const weight = tryDec(text(props, 'ItemWeightPerUnit'));
+  if (weight !== undefined) item.weight = weight;
+  const parent = text(general, 'ParentItemID');
+  if (parent) item.parentSku = asSku(parent);
+  if (modified) item.modifiedAt = asUtc(modified);
+  return item;
+}

@@ -1,0 +1,146 @@
+/**
+ * Sales orders (CONTRACT §3.5): ErpOrderDraft → AddOrder `<OrderHeader>` body, GetOrder and
+ * GetOrderStatus rows → ErpOrder, and the AddOrder CreateResult keys → the new order's key.
+ */
+import { add, type Decimal, tryDec } from '../../core/decimal.js';
+import { asPartnerCode, type ErpOrder, type ErpOrderDraft, type PostalAddress } from '../../core/model.js';
+import type { IcenterSettings } from './config.js';
+import { displayNumber, formatDocKey, parseDocReference, positiveNumber, type DocKey } from './documents.js';
+import type { TextSanitizer } from './encoding.js';
+import { keyValue } from './results.js';
+import { localYear, toLocalText } from './time.js';
+import { child, field, list, text, type XmlNode, type XmlOut } from './xml.js';
+
+export const ADD_ORDER_PATH = 'api/Order/AddOrder';
+export const GET_ORDER_PATH = 'api/Order/GetOrder';
+export const ORDER_STATUS_PATH = 'api/Order/GetOrderStatus';
+export const PROCESS_OVERVIEW_PATH = 'api/Order/GetOrderProcessOverview';
+
+export function orderYearFor(draft: ErpOrderDraft, settings: IcenterSettings, now: Date): number {
+  return settings.orderYear === 'current' ? localYear(now, settings.timeZone) : localYear(new Date(draft.orderDate), settings.timeZone);
+}
+
+function deliveryFields(address: PostalAddress | undefined, clean: TextSanitizer): XmlOut[] {
+  if (!address) return [];
+  const person = [address.firstName, address.lastName].filter(Boolean).join(' ');
+  return [
+    ['DocumentDeliveryTitle1', clean.text(address.company || person || undefined, 'deliveryAddress.name')],
+    ['DocumentDeliveryTitle2', clean.text(address.company && person ? person : undefined, 'deliveryAddress.person')],
+    ['DocumentDeliveryAddress', clean.text(address.street.join(', '), 'deliveryAddress.street')],
+    ['DocumentDeliveryPostalCode', clean.text(address.postcode, 'deliveryAddress.postcode')],
+    ['DocumentDeliveryCity', clean.text(address.city, 'deliveryAddress.city')],
+    ['DocumentDeliveryCountry', address.country],
+    ['DeliveryContactPhoneNo', clean.text(address.telephone, 'deliveryAddress.telephone')],
+  ];
+}
+
+/**
+ * INF: the request shape is built from confirmed field names (S4 + swagger) but never seen
+ * accepted live. The line number goes as an element (S4); prices are sent, not left to the price list.
+ */
+export function orderBody(draft: ErpOrderDraft, year: number, currencyId: string, settings: IcenterSettings, clean: TextSanitizer): XmlOut[] {
+  const lines: XmlOut[] = draft.lines.map((line, index) => [
+    'OrderLine',
+    [
+      ['OrderLineNo', index + 1],
+      ['ItemID', line.textOnly ? undefined : line.sku],
+      ['ItemTitle1', clean.text(line.name, `lines[${index}].name`)],
+      ['Qty', line.quantity],
+      ['WareHouseId', line.warehouse],
+      ['Price', line.unitPrice],
+      ['DiscountPercentage', line.discountPercent],
+      ['VATRateId', line.vatRate],
+      ['PriceIncludeVAT', line.priceIncludesVat],
+      ['TextLine', line.textOnly ? true : undefined],
+    ],
+  ]);
+  return [
+    ['OrderYear', year],
+    ['OrderBook', draft.book],
+    ['WarehouseId', draft.warehouse],
+    ['CustomerId', draft.partner],
+    ['OrderDate', toLocalText(new Date(draft.orderDate), settings.timeZone)],
+    ['OrderReference', clean.text(draft.reference, 'reference')],
+    ['CurrencyId', currencyId],
+    ['PaymentMethod', draft.paymentMethod],
+    ['DeliveryMethod', draft.shippingMethod],
+    ...deliveryFields(draft.deliveryAddress, clean),
+    ['Comment', clean.text(draft.comment, 'comment')],
+    ['OrderLines', lines],
+  ];
+}
+
+/**
+ * The new order's key from AddOrder's CreateResult (names are settings, INF). Accepted:
+ * three named keys; one key whose value is a full reference (`2026-VNK-12`); or a lone
+ * number, completed with the year and book that were sent.
+ */
+export function orderKeyFromResult(keys: Map<string, string>, sent: { year: number; book: string }, settings: IcenterSettings): DocKey | undefined {
+  const names = settings.keyNames.order;
+  const number = positiveNumber(keys.get(names.number));
+  if (number !== undefined) {
+    return { year: positiveNumber(keys.get(names.year)) ?? sent.year, book: keys.get(names.book) ?? sent.book, number };
+  }
+  const single = keys.size === 1 ? keyValue(keys, names.number) : undefined;
+  const asReference = parseDocReference(single);
+  if (asReference) return asReference;
+  const lone = positiveNumber(single);
+  return lone === undefined ? undefined : { year: sent.year, book: sent.book, number: lone };
+}
+
+/** Key of a GetOrder header or an OrdersStatus row (element or attribute); undefined for "no document". */
+export function orderKeyOf(node: XmlNode): DocKey | undefined {
+  const year = positiveNumber(field(node, 'OrderYear') ?? undefined);
+  const book = field(node, 'OrderBook')?.trim();
+  const number = positiveNumber(field(node, 'OrderNumber') ?? undefined);
+  if (year === undefined || !book || number === undefined) return undefined;
+  return { year, book, number };
+}
+
+export function mapOrder(node: XmlNode, fallbackKey?: DocKey): ErpOrder | undefined {
+  const key = orderKeyOf(node) ?? (text(node, 'OrderNumber') === undefined ? undefined : fallbackKey);
+  if (!key) return undefined;
+  const order: ErpOrder = { key: formatDocKey(key), displayNumber: displayNumber(key) };
+  const reference = text(node, 'OrderReference');
+  if (reference) order.reference = reference;
+  const partner = text(node, 'CustomerId');
+  if (partner) order.partner = asPartnerCode(partner);
+  const net = tryDec(text(node, 'NetAmount'));
+  const vat = tryDec(text(node, 'VATAmount'));
+  if (net !== undefined) order.netTotal = net;
+  if (vat !== undefined) order.vatTotal = vat;
+  // GrossAmount on an iCenter order is the amount before discount, not the total with VAT.
+  const payable: Decimal | undefined = tryDec(text(node, 'PaymentAmount')) ?? (net !== undefined && vat !== undefined ? add(net, vat) : undefined);
+  if (payable !== undefined) order.grossTotal = payable;
+  const status = text(node, 'OrderStatus');
+  if (status) order.status = status;
+  return order;
+}
+
+/** OrdersStatus rows of a GetOrderStatus answer, with their reference. */
+export function statusRows(root: XmlNode): { key: DocKey; reference?: string; ref2Invoice?: string }[] {
+  const out: { key: DocKey; reference?: string; ref2Invoice?: string }[] = [];
+  for (const row of list(root, 'OrdersStatus')) {
+    const key = orderKeyOf(row);
+    if (!key) continue;
+    const entry: { key: DocKey; reference?: string; ref2Invoice?: string } = { key };
+    const reference = text(row, 'OrderReference');
+    if (reference) entry.reference = reference;
+    const ref2 = text(row, 'Ref2Invoice');
+    if (ref2) entry.ref2Invoice = ref2;
+    out.push(entry);
+  }
+  return out;
+}
+
+/** Order_Invoices of a GetOrderProcessOverview answer. */
+export function overviewInvoices(root: XmlNode): DocKey[] {
+  const out: DocKey[] = [];
+  for (const row of list(child(root, 'Order_Invoices'), 'Order_Invoice')) {
+    const year = positiveNumber(field(row, 'InvoiceYear') ?? undefined);
+    const book = text(row, 'InvoiceBook');
+    const number = positiveNumber(field(row, 'InvoiceNumber') ?? undefined);
+    if (year !== undefined && book && number !== undefined) out.push({ year, book, number });
+  }
+  return out;
+}
