@@ -1,0 +1,131 @@
+/**
+ * The three error classes of ARCHITECTURE.md, as one plain error type every connector returns.
+ * An error is classified once, at the connector edge; the engine only reads `errorClass`:
+ * - transient:      network, timeout, 408, 429, 5xx — retry later with backoff;
+ * - business:       the data is wrong (unknown SKU, validation, 409) — waits for a person;
+ * - configuration:  a setting is wrong (401/403, wrong organisation, CA file) — the flow stops.
+ * `sentence` is what a person reads: what happened and what to do about it, with no secrets.
+ */
+
+export type ErrorClass = 'transient' | 'business' | 'configuration';
+
+/** The record an error concerns, e.g. `{ kind: 'order', key: '000000123', field: 'sku' }`. */
+export interface ErrorRecord {
+  kind: string;
+  key: string;
+  field?: string;
+}
+
+export interface SyncErrorDetails {
+  /** What a person should know or do, one or two plain sentences. */
+  sentence: string;
+  record?: ErrorRecord;
+  /** The system the error came from: 'icenter', 'magento', … */
+  target?: string;
+  /** HTTP status of the answer, when there was one. */
+  status?: number;
+  /** The remote system's own message, short (never a whole HTML page). */
+  remoteMessage?: string;
+  /** How long the remote system asked us to wait (Retry-After), in milliseconds. */
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+export class SyncError extends Error {
+  readonly errorClass: ErrorClass;
+  readonly sentence: string;
+  readonly record?: ErrorRecord;
+  readonly target?: string;
+  readonly status?: number;
+  readonly remoteMessage?: string;
+  readonly retryAfterMs?: number;
+
+  constructor(errorClass: ErrorClass, details: SyncErrorDetails) {
+    super(details.sentence, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'SyncError';
+    this.errorClass = errorClass;
+    this.sentence = details.sentence;
+    if (details.record !== undefined) this.record = details.record;
+    if (details.target !== undefined) this.target = details.target;
+    if (details.status !== undefined) this.status = details.status;
+    if (details.remoteMessage !== undefined) this.remoteMessage = details.remoteMessage;
+    if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
+  }
+}
+
+export const transientError = (details: SyncErrorDetails): SyncError => new SyncError('transient', details);
+export const businessError = (details: SyncErrorDetails): SyncError => new SyncError('business', details);
+export const configurationError = (details: SyncErrorDetails): SyncError => new SyncError('configuration', details);
+
+export const isSyncError = (value: unknown): value is SyncError => value instanceof SyncError;
+
+/**
+ * Which class an HTTP status belongs to. 401/403 mean our credentials or permissions are wrong
+ * (a setting); 408/429/5xx pass with time; any other 4xx says the request itself is wrong.
+ * Only meaningful for error statuses (>= 400).
+ */
+export function classifyHttpStatus(status: number): ErrorClass {
+  if (status === 401 || status === 403) return 'configuration';
+  if (status === 408 || status === 429 || status >= 500) return 'transient';
+  return 'business';
+}
+
+/** Node/undici error codes that mean the network, not the data, failed. */
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN',
+  'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EHOSTDOWN',
+  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
+]);
+
+/** The `code` of an error or of any error in its cause chain. */
+export function errorCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export interface ToSyncErrorContext {
+  target?: string;
+  record?: ErrorRecord;
+  /** What we were doing, e.g. "reading item X-1 from iCenter"; starts the sentence. */
+  doing?: string;
+  secrets?: readonly string[];
+}
+
+/**
+ * Any throwable as a SyncError. A SyncError passes through unchanged; a network error becomes
+ * transient; anything else (a bug, an unexpected shape) becomes business so that it waits for a
+ * person instead of being retried for ever.
+ */
+export function toSyncError(error: unknown, context: ToSyncErrorContext = {}): SyncError {
+  if (isSyncError(error)) return error;
+  const message = redactSecrets(error instanceof Error ? error.message : String(error), context.secrets ?? []);
+  const code = errorCode(error);
+  const doing = context.doing ? `${context.doing}: ` : '';
+  const base = { cause: error, ...(context.target && { target: context.target }), ...(context.record && { record: context.record }) };
+  if (code !== undefined && TRANSIENT_CODES.has(code)) {
+    return transientError({ ...base, sentence: `${doing}network error (${code}: ${message}). It will be retried.` });
+  }
+  if (error instanceof Error && error.name === 'AbortError') {
+    return transientError({ ...base, sentence: `${doing}the request was aborted. It will be retried.` });
+  }
+  return businessError({ ...base, sentence: `${doing}unexpected error: ${message}` });
+}
+
+/** Replaces every occurrence of each known secret value in `text` with `[REDACTED]`. */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let result = text;
+  for (const secret of secrets) {
+    if (secret.length === 0) continue;
+    result = result.split(secret).join('[REDACTED]');
+    // The same value as it appears inside JSON or a URL query.
+    const jsonForm = JSON.stringify(secret).slice(1, -1);
+    if (jsonForm !== secret) result = result.split(jsonForm).join('[REDACTED]');
+    const urlForm = encodeURIComponent(secret);
+    if (urlForm !== secret) result = result.split(urlForm).join('[REDACTED]');
+  }
+  return result;
+}
