@@ -42,21 +42,25 @@ export async function openStore(config: StoreConfig = {}): Promise<Store> {
   const target = parseStoreUrl(config.url);
   const described = describeTarget(target);
   const clock = config.clock ?? (() => new Date());
-  const engine: Engine =
-    target.dialect === 'sqlite'
-      ? openSqliteEngine({ path: target.path, busyTimeoutMs: config.busyTimeoutMs })
-      : openPostgresEngine({
-          connectionString: target.connectionString,
-          maxConnections: config.maxConnections,
-          onIdleError: (err) => config.logger?.warn({ store: described, err: err.message }, 'store connection dropped'),
-        });
+  let engine: Engine;
+  try {
+    engine =
+      target.dialect === 'sqlite'
+        ? openSqliteEngine({ path: target.path, busyTimeoutMs: config.busyTimeoutMs })
+        : openPostgresEngine({
+            connectionString: target.connectionString,
+            maxConnections: config.maxConnections,
+            onIdleError: (err) => config.logger?.warn({ store: described, err: err.message }, 'store connection dropped'),
+          });
+  } catch (err) {
+    throw openError(err, described);
+  }
   try {
     const applied = await migrateToLatest(engine);
     if (applied.length > 0) config.logger?.info({ store: described, migrations: applied }, 'store migrated');
   } catch (err) {
     await engine.close().catch(() => undefined);
-    if (err instanceof StoreError) throw err;
-    throw new StoreError(`cannot open the store at ${described}: ${(err as Error).message}`, { cause: err });
+    throw openError(err, described);
   }
   return {
     dialect: engine.dialect,
@@ -67,4 +71,9 @@ export async function openStore(config: StoreConfig = {}): Promise<Store> {
     locks: createLocks(engine, clock),
     close: () => engine.close(),
   };
+}
+
+function openError(err: unknown, described: string): StoreError {
+  if (err instanceof StoreError) return err;
+  return new StoreError(`cannot open the store at ${described}: ${(err as Error).message}`, { cause: err });
 }

@@ -4,6 +4,8 @@ import type { Engine } from './engine.js';
 import { StoreError } from './errors.js';
 import { migrationProvider } from './migrations/index.js';
 
+const BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT']);
+
 export async function migrateToLatest(engine: Engine): Promise<string[]> {
   const migrator = new Migrator({ db: engine.db, provider: migrationProvider(engine.dialect) });
   // PostgreSQL: Kysely takes an advisory lock. SQLite: two processes opening a fresh
@@ -11,13 +13,13 @@ export async function migrateToLatest(engine: Engine): Promise<string[]> {
   for (let attempt = 1; ; attempt++) {
     const { error, results } = await migrator.migrateToLatest();
     if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-    const busy = (error as { code?: unknown }).code === 'SQLITE_BUSY' || (error as { code?: unknown }).code === 'SQLITE_BUSY_SNAPSHOT';
-    if (!busy || attempt >= 5) {
-      const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-      throw new StoreError(`store migration ${failed ?? ''} failed: ${(error as Error).message ?? String(error)}`.replace('  ', ' '), {
-        cause: error,
-      });
+    if (BUSY_CODES.has(String((error as { code?: unknown }).code)) && attempt < 5) {
+      await new Promise((done) => setTimeout(done, 50 * attempt));
+      continue;
     }
-    await new Promise((done) => setTimeout(done, 50 * attempt));
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    // Without a failed migration the error is about reaching the database: let the caller word it.
+    if (!failed) throw error;
+    throw new StoreError(`store migration ${failed} failed: ${(error as Error).message ?? String(error)}`, { cause: error });
   }
 }

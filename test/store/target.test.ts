@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseStoreUrl, StoreConfigError } from '../../src/store/index.js';
+import { openStore, parseStoreUrl, StoreConfigError, StoreError } from '../../src/store/index.js';
 
 describe('store url', () => {
   it('defaults to ./data/icsync.db under the working directory', () => {
@@ -25,5 +25,13 @@ describe('store url', () => {
     expect(() => parseStoreUrl('mysql://u:secret@h/db')).toThrow(/scheme "mysql:" is not supported/);
     expect(() => parseStoreUrl('mysql://u:secret@h/db')).not.toThrow(/secret/);
     expect(() => parseStoreUrl('sqlite:')).toThrow(StoreConfigError);
+  });
+
+  it('says which store could not be opened, without the password', async () => {
+    const refused = openStore({ url: 'postgres://icsync:hunter2@127.0.0.1:1/icsync' });
+    await expect(refused).rejects.toBeInstanceOf(StoreError);
+    await expect(refused).rejects.toThrow(/^cannot open the store at postgres:\/\/icsync@127\.0\.0\.1:1\/icsync: /);
+    await expect(refused).rejects.not.toThrow(/hunter2/);
+    await expect(openStore({ url: 'sqlite:/dev/null/icsync.db' })).rejects.toThrow(/^cannot open the store at sqlite:\/dev\/null\/icsync\.db: /);
   });
 });
