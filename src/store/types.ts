@@ -5,13 +5,14 @@
  * Every `Date` here is an absolute instant (UTC underneath); the store never applies a
  * time zone.
  */
+import type { ErrorClass } from '../core/errors.js';
 
 /** The kinds of entity that cross between shop and ERP; one ledger row per entity. */
 export type EntityKind = 'product' | 'stock' | 'partner' | 'order' | 'invoice';
 export const ENTITY_KINDS: readonly EntityKind[] = ['product', 'stock', 'partner', 'order', 'invoice'];
 
 /** How an error was classified at the connector edge (ARCHITECTURE.md, "Errors"). */
-export type ErrorClass = 'transient' | 'business' | 'configuration';
+export type { ErrorClass };
 
 /** One ledger row ("link"): an entity known by its shop key, its ERP key, or both. */
 export interface LinkRow {
