@@ -1,0 +1,117 @@
+/**
+ * Fault injection for /rest requests: latency, 429 (+Retry-After, JSON or HTML), 503 maintenance
+ * page, 500 with a report id, connection resets, and a fixed-window rate limit. Rates use a
+ * seeded RNG so a test run repeats exactly.
+ */
+import { seededRng } from './util.js';
+
+export interface FaultRule {
+  /** Glob on the API path after the store code, e.g. `/V1/orders*`; `*` = any. */
+  path?: string;
+  method?: string;
+  latencyMs?: number;
+  status?: 429 | 500 | 502 | 503 | 504;
+  retryAfterSeconds?: number;
+  /** HTML body instead of Magento's JSON (proxies, maintenance mode). */
+  html?: boolean;
+  /** Destroy the socket without an answer. */
+  reset?: boolean;
+  /** Apply to this many matching requests, then stop. */
+  times?: number;
+  /** Skip this many matching requests first. */
+  after?: number;
+  /** Probability 0..1 per matching request (seeded RNG). */
+  rate?: number;
+}
+
+export interface RateLimit {
+  limit: number;
+  windowMs: number;
+  retryAfterSeconds?: number;
+}
+
+export interface FaultConfig {
+  rules?: FaultRule[];
+  rateLimit?: RateLimit | null;
+  seed?: number;
+}
+
+export type FaultAction =
+  | { kind: 'none'; latencyMs: number }
+  | { kind: 'reset'; latencyMs: number }
+  | { kind: 'respond'; latencyMs: number; status: number; headers: Record<string, string>; body: string; contentType: string };
+
+interface LiveRule extends FaultRule {
+  regex: RegExp;
+  seen: number;
+  applied: number;
+}
+
+const MAINTENANCE_HTML = '<!doctype html><html><head><title>Service Temporarily Unavailable</title></head><body><h1>Service Temporarily Unavailable</h1><p>The server is temporarily unable to service your request due to maintenance downtime.</p></body></html>';
+const TOO_MANY_HTML = '<!doctype html><html><head><title>429 Too Many Requests</title></head><body><h1>429 Too Many Requests</h1></body></html>';
+
+export class FaultInjector {
+  private rules: LiveRule[] = [];
+  private rateLimit: RateLimit | null = null;
+  private windowStart = 0;
+  private windowCount = 0;
+  private rng = seededRng(1);
+  private config: FaultConfig = {};
+
+  set(config: FaultConfig): void {
+    this.config = config;
+    this.rules = (config.rules ?? []).map((rule) => ({
+      ...rule,
+      regex: new RegExp(`^${(rule.path ?? '*').split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`),
+      seen: 0,
+      applied: 0,
+    }));
+    this.rateLimit = config.rateLimit ?? null;
+    this.windowStart = 0;
+    this.windowCount = 0;
+    this.rng = seededRng(config.seed ?? 1);
+  }
+
+  current(): FaultConfig {
+    return { ...this.config, rules: this.rules.map(({ regex: _r, seen, applied, ...rule }) => ({ ...rule, seen, applied }) as FaultRule) };
+  }
+
+  decide(method: string, path: string, nowMs: number): FaultAction {
+    let latencyMs = 0;
+    if (this.rateLimit) {
+      if (nowMs - this.windowStart >= this.rateLimit.windowMs) {
+        this.windowStart = nowMs;
+        this.windowCount = 0;
+      }
+      this.windowCount += 1;
+      if (this.windowCount > this.rateLimit.limit) {
+        const retry = this.rateLimit.retryAfterSeconds ?? Math.max(1, Math.ceil((this.windowStart + this.rateLimit.windowMs - nowMs) / 1000));
+        return { kind: 'respond', latencyMs, status: 429, headers: { 'retry-after': String(retry) }, body: JSON.stringify({ message: 'Too Many Requests' }), contentType: 'application/json; charset=utf-8' };
+      }
+    }
+    for (const rule of this.rules) {
+      if (rule.method && rule.method.toUpperCase() !== method) continue;
+      if (!rule.regex.test(path)) continue;
+      rule.seen += 1;
+      if (rule.after !== undefined && rule.seen <= rule.after) continue;
+      if (rule.times !== undefined && rule.applied >= rule.times) continue;
+      if (rule.rate !== undefined && this.rng() >= rule.rate) continue;
+      rule.applied += 1;
+      latencyMs += rule.latencyMs ?? 0;
+      if (rule.reset) return { kind: 'reset', latencyMs };
+      if (rule.status !== undefined) return { latencyMs, ...respond(rule) };
+    }
+    return { kind: 'none', latencyMs };
+  }
+}
+
+function respond(rule: FaultRule): Omit<Extract<FaultAction, { kind: 'respond' }>, 'latencyMs'> {
+  const headers: Record<string, string> = {};
+  if (rule.retryAfterSeconds !== undefined) headers['retry-after'] = String(rule.retryAfterSeconds);
+  const status = rule.status as number;
+  if (rule.html || status === 503 || status === 502 || status === 504) {
+    return { kind: 'respond', status, headers, body: status === 429 ? TOO_MANY_HTML : MAINTENANCE_HTML, contentType: 'text/html; charset=utf-8' };
+  }
+  const message = status === 429 ? 'Too Many Requests' : `Internal Error. Details are available in Magento log file. Report ID: webapi-${Math.floor(Math.random() * 1e12).toString(16)}`;
+  return { kind: 'respond', status, headers, body: JSON.stringify({ message }), contentType: 'application/json; charset=utf-8' };
+}
