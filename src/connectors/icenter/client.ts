@@ -1,0 +1,141 @@
+/**
+ * iCenter over HTTP: every call sends Basic auth and the OrganisationId header, decodes the
+ * answer (charset → strict UTF-8 → windows-1250), parses XML, and turns every failure into
+ * one SyncError class carrying iCenter's own message. Transport concerns (pooling, timeouts,
+ * bounded concurrency, retries, circuit breaker, TLS) live in the shared HTTP layer.
+ */
+import type { ErrorRecord } from '../../core/errors.js';
+import { isSyncError, toSyncError } from '../../core/errors.js';
+import type { IcenterSettings } from './config.js';
+import { decodeBody, encodeRequestBody } from './encoding.js';
+import { httpFailure, resultFailure, TARGET, unreadableBody, type FailureContext } from './errors.js';
+import { readWriteResult, type WriteResult } from './results.js';
+import { parseXml, xmlDocument, type XmlNode, type XmlOut } from './xml.js';
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Uint8Array;
+}
+
+export interface RawRequest {
+  method: 'GET' | 'POST' | 'PATCH';
+  /** Path below the base URL, e.g. `api/Item/GetItemsGeneralData`. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: Uint8Array;
+  headers: Record<string, string>;
+  /** Whether repeating the request after a failure is safe (reads: yes; creating a document: no). */
+  retrySafe: boolean;
+}
+
+/** What carries bytes to iCenter: the shared HTTP client, adapted in transport.ts. */
+export interface Transport {
+  send(request: RawRequest): Promise<RawResponse>;
+  /** One try, no circuit breaker: for look-ups where an error status may just mean "no such document". */
+  sendProbe?(request: RawRequest): Promise<RawResponse>;
+  close(): Promise<void>;
+}
+
+export interface CallContext {
+  /** What we were doing, for the error sentence: "reading items page 3". */
+  doing: string;
+  record?: ErrorRecord;
+}
+
+export interface XmlAnswer {
+  status: number;
+  root: string;
+  node: XmlNode;
+}
+
+const header = (headers: RawResponse['headers'], name: string): string | undefined => {
+  const value = headers[name] ?? headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+export function createIcenterClient(settings: IcenterSettings, transport: Transport) {
+  const auth = `Basic ${Buffer.from(`${settings.user}:${settings.password}`, 'utf8').toString('base64')}`;
+  const baseHeaders: Record<string, string> = {
+    authorization: auth,
+    organisationid: String(settings.organisationId),
+    accept: 'application/xml',
+  };
+  const failureContext = (ctx: CallContext): FailureContext => ({
+    doing: ctx.doing,
+    user: settings.user,
+    organisationId: settings.organisationId,
+    ...(ctx.record ? { record: ctx.record } : {}),
+  });
+
+  async function exchange(
+    request: Omit<RawRequest, 'headers'> & { headers?: Record<string, string> },
+    ctx: CallContext,
+    options: { probe?: boolean; acceptMissing?: readonly number[] } = {},
+  ): Promise<{ response: RawResponse; text: string } | undefined> {
+    let response: RawResponse;
+    try {
+      const send = options.probe && transport.sendProbe ? transport.sendProbe : transport.send;
+      response = await send({ ...request, headers: { ...baseHeaders, ...request.headers } });
+    } catch (error) {
+      // The HTTP layer throws for 5xx; for a probe, a status that means "missing" is an answer.
+      if (isSyncError(error) && error.status !== undefined && options.acceptMissing?.includes(error.status)) return undefined;
+      if (isSyncError(error)) throw error;
+      throw toSyncError(error, { target: TARGET, doing: `iCenter, ${ctx.doing}`, secrets: [settings.password], ...(ctx.record ? { record: ctx.record } : {}) });
+    }
+    const { text } = decodeBody(response.body, header(response.headers, 'content-type'));
+    return { response, text };
+  }
+
+  function failIfError(response: RawResponse, text: string, ctx: CallContext): void {
+    if (response.status >= 200 && response.status < 300) return;
+    const retryAfter = header(response.headers, 'retry-after');
+    const message = header(response.headers, 'x-icenter-message');
+    const retryAfterMs = retryAfter && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) * 1000 : undefined;
+    throw httpFailure(response.status, text, { ...(message ? { message } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }, failureContext(ctx));
+  }
+
+  function parse(response: RawResponse, text: string, ctx: CallContext): XmlAnswer {
+    try {
+      return { status: response.status, ...parseXml(text) };
+    } catch (error) {
+      throw unreadableBody(error, response.status, text, failureContext(ctx));
+    }
+  }
+
+  return {
+    /**
+     * A read. `acceptMissing` lists statuses that mean "no such document" (GetOrder answers
+     * 204/400/404/500 for a missing number [CAP]); they come back as undefined.
+     */
+    async get(path: string, query: RawRequest['query'], ctx: CallContext, options: { acceptMissing?: readonly number[]; probe?: boolean } = {}): Promise<XmlAnswer | undefined> {
+      const answer = await exchange({ method: 'GET', path, ...(query ? { query } : {}), retrySafe: true }, ctx, options);
+      if (!answer) return undefined;
+      const { response, text } = answer;
+      if (options.acceptMissing?.includes(response.status)) return undefined;
+      failIfError(response, text, ctx);
+      if (response.status === 204 || text.trim() === '') return undefined;
+      return parse(response, text, ctx);
+    },
+
+    /** A write: never retried by the HTTP layer unless `retrySafe`; the envelope is checked (HTTP 200 is no proof). */
+    async write(method: 'POST' | 'PATCH', path: string, root: string, children: XmlOut[], ctx: CallContext, options: { retrySafe?: boolean; query?: RawRequest['query'] } = {}): Promise<WriteResult> {
+      const body = encodeRequestBody(xmlDocument(root, children), settings.requestEncoding.bom);
+      const answer = await exchange(
+        { method, path, body, headers: { 'content-type': 'application/xml; charset=utf-8' }, retrySafe: options.retrySafe ?? false, ...(options.query ? { query: options.query } : {}) },
+        ctx,
+      );
+      if (!answer) throw new Error('unreachable: a write accepts no missing status');
+      const { response, text } = answer;
+      failIfError(response, text, ctx);
+      const parsed = parse(response, text, ctx);
+      const result = readWriteResult(parsed.root, parsed.node);
+      if (!result.ok) throw resultFailure(result.resultCode, result.errors, response.status, failureContext(ctx));
+      return result;
+    },
+
+    close: () => transport.close(),
+  };
+}
+
+export type IcenterClient = ReturnType<typeof createIcenterClient>;

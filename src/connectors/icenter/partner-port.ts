@@ -1,0 +1,88 @@
+/** Partner look-up (tax number, then e-mail through contacts) and creation. */
+import type { Logger } from '../../core/log.js';
+import type { ErpPartner, PartnerCode, PartnerDraft } from '../../core/model.js';
+import { asPartnerCode } from '../../core/model.js';
+import type { PortWarning } from '../../core/ports.js';
+import type { IcenterClient } from './client.js';
+import type { IcenterSettings } from './config.js';
+import { createTextSanitizer } from './encoding.js';
+import { TARGET } from './errors.js';
+import { businessError, isSyncError } from '../../core/errors.js';
+import {
+  ADD_CONTACTS_PATH, ADD_CUSTOMER_PATH, CONTACTS_PATH, contactBody, customerBody, CUSTOMERS_PATH, mapCustomer, normaliseVatId, vatIdDigits,
+} from './partners.js';
+import { keyValue, rowsOf } from './results.js';
+import { list, text } from './xml.js';
+
+export function createPartnerPort(client: IcenterClient, settings: IcenterSettings, logger: Logger) {
+  async function byVatId(vatId: string): Promise<ErpPartner | undefined> {
+    const wanted = vatIdDigits(vatId);
+    // Installations store `SI12345678` or `12345678`; both forms are asked, the match is checked here.
+    for (const form of [...new Set([normaliseVatId(vatId), wanted])]) {
+      const answer = await client.get(CUSTOMERS_PATH, { 'searchQuery.taxNumber': form }, { doing: `looking up the customer with tax number ${form}`, record: { kind: 'partner', key: vatId } });
+      for (const row of list(answer?.node, 'Customer')) {
+        const tax = text(row, 'TaxNumber');
+        if (tax && vatIdDigits(tax) === wanted) return mapCustomer(row, settings);
+      }
+    }
+    return undefined;
+  }
+
+  async function byEmail(email: string): Promise<ErpPartner | undefined> {
+    const answer = await client.get(CONTACTS_PATH, { 'searchQuery.contactEMail': email }, { doing: `looking up the contact with e-mail ${email}`, record: { kind: 'partner', key: email } });
+    const contacts = answer ? rowsOf(answer.root, answer.node, 'CustomerContacts') : [];
+    const match = contacts.find((c) => text(c, 'ContactEMail')?.toLowerCase() === email.toLowerCase() && text(c, 'CustomerID'));
+    const code = match ? text(match, 'CustomerID') : undefined;
+    if (!code) return undefined;
+    const customer = await client.get(`api/Customers/${encodeURIComponent(code)}`, undefined, { doing: `reading customer ${code}`, record: { kind: 'partner', key: email } }, { acceptMissing: [404] });
+    const row = customer ? rowsOf(customer.root, customer.node, 'Customer')[0] : undefined;
+    return row ? mapCustomer(row, settings, email) : undefined;
+  }
+
+  async function findPartner(query: { vatId?: string; email?: string }): Promise<{ partner: ErpPartner; matchedBy: 'vatId' | 'email' } | undefined> {
+    if (query.vatId && normaliseVatId(query.vatId) !== '') {
+      const partner = await byVatId(query.vatId);
+      if (partner) return { partner, matchedBy: 'vatId' };
+    }
+    if (query.email) {
+      const partner = await byEmail(query.email);
+      if (partner) return { partner, matchedBy: 'email' };
+    }
+    return undefined;
+  }
+
+  /**
+   * AddCustomer with SuggestFirstFreeCode, then the e-mail as a contact so the next look-up
+   * by e-mail finds the customer. A failed contact write is a warning, not an error: the
+   * customer exists, and failing would make the caller create it a second time.
+   */
+  async function createPartner(draft: PartnerDraft): Promise<{ code: PartnerCode; warnings: PortWarning[] }> {
+    const key = draft.email ?? draft.vatId ?? draft.name;
+    const clean = createTextSanitizer({ kind: 'partner', key });
+    const record = { kind: 'partner', key };
+    const result = await client.write('POST', ADD_CUSTOMER_PATH, 'Customer', customerBody(draft, settings, clean), { doing: `creating customer "${draft.name}"`, record });
+    const code = keyValue(result.keys, settings.keyNames.customer);
+    if (!code) {
+      throw businessError({
+        target: TARGET,
+        record,
+        sentence: `iCenter created customer "${draft.name}" but returned no code under key "${settings.keyNames.customer}" (keys: ${[...result.keys.keys()].join(', ') || 'none'}). Set erp.icenter.keyNames.customer to the key iCenter returns, then look the customer up in iCenter before retrying.`,
+      });
+    }
+    const warnings: PortWarning[] = [...clean.warnings, ...result.errors.map((e) => ({ record, message: `iCenter: ${e.message}` }))];
+    if (draft.email) {
+      const contactClean = createTextSanitizer({ kind: 'partner', key });
+      try {
+        await client.write('POST', ADD_CONTACTS_PATH, 'CustomerContacts', contactBody(code, draft, contactClean), { doing: `adding the e-mail contact of customer ${code}`, record });
+        warnings.push(...contactClean.warnings);
+      } catch (error) {
+        const message = isSyncError(error) ? error.sentence : String(error);
+        logger.warn({ code }, `customer ${code} created, but its e-mail contact was not: ${message}`);
+        warnings.push({ record, message: `customer ${code} was created, but its e-mail contact was not (${message}); a look-up by e-mail will not find it` });
+      }
+    }
+    return { code: asPartnerCode(code), warnings };
+  }
+
+  return { findPartner, createPartner };
+}
