@@ -120,12 +120,13 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   let result = text;
   for (const secret of secrets) {
     if (secret.length === 0) continue;
-    result = result.split(secret).join('[REDACTED]');
-    // The same value as it appears inside JSON or a URL query.
-    const jsonForm = JSON.stringify(secret).slice(1, -1);
-    if (jsonForm !== secret) result = result.split(jsonForm).join('[REDACTED]');
-    const urlForm = encodeURIComponent(secret);
-    if (urlForm !== secret) result = result.split(urlForm).join('[REDACTED]');
+    // The value itself, as it appears inside JSON (also JSON inside a JSON string, e.g. a
+    // logged body) and as it appears in a URL query.
+    const once = JSON.stringify(secret).slice(1, -1);
+    const twice = JSON.stringify(once).slice(1, -1);
+    // Longest form first, so replacing a shorter one cannot break a longer one apart.
+    const forms = [...new Set([secret, once, twice, encodeURIComponent(secret)])].sort((a, b) => b.length - a.length);
+    for (const form of forms) result = result.split(form).join('[REDACTED]');
   }
   return result;
 }
