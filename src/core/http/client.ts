@@ -183,7 +183,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const retryAfterMs = failure instanceof RetryableAnswer ? parseRetryAfter(failure.response.headers['retry-after']) : undefined;
       const mayRepeat = repeatable || failedBeforeSending(failure);
       const waitMs = retryAfterMs ?? backoffDelayMs(attempt, retry);
-      const another = mayRepeat && attempt < retry.maxAttempts && waitMs <= retry.maxRetryAfterMs;
+      const another = mayRepeat && attempt < retry.maxAttempts && (retryAfterMs === undefined || retryAfterMs <= retry.maxRetryAfterMs);
       report(attempt, started, status, another ? 'retry' : 'error', failure);
       if (!another) throw finalError(context, failure, attempt, { mayRepeat, retryAfterMs });
       await sleep(waitMs, undefined, req.signal ? { signal: req.signal } : undefined).catch((error: unknown) => {
