@@ -97,10 +97,10 @@ export const icenterSettingsSchema = z
     books: z
       .object({
         order: z.string().default('VNK').describe('CODE: sales order book used for lookups when the order itself names none (S1: a VNK-type book). Discover with api/orderbooks.'),
-        invoice: z.array(z.string()).default(['VR']).describe('INF: issued-invoice books read by the invoices flow. Discover with api/invoicebooks.'),
+        invoice: z.array(z.string()).default(['IR']).describe('INF: issued-invoice books read by the invoices flow. Discover with api/invoicebooks.'),
       })
       .strict()
-      .default({ order: 'VNK', invoice: ['VR'] }),
+      .default({ order: 'VNK', invoice: ['IR'] }),
     orderYear: z
       .enum(['order-date', 'current'])
       .default('order-date')

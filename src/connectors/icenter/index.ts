@@ -27,6 +27,8 @@ export function createIcenterErp(settings: IcenterSettings, deps: IcenterDeps): 
   const partners = createPartnerPort(client, settings, logger);
   const orders = createOrderPort(client, settings, { existingSkus: catalog.existingSkus });
   const invoices = createInvoicePort(client, settings);
+  // Closing twice (a flow and the engine both cleaning up) must be harmless.
+  let closing: Promise<void> | undefined;
 
   return {
     name: 'icenter',
@@ -44,6 +46,6 @@ export function createIcenterErp(settings: IcenterSettings, deps: IcenterDeps): 
     invoices: invoices.invoices,
     invoicesForOrder: invoices.invoicesForOrder,
     invoicePdf: invoices.invoicePdf,
-    close: () => client.close(),
+    close: () => (closing ??= client.close()),
   };
 }
