@@ -1,0 +1,85 @@
+/**
+ * Injected faults (`PUT /__admin/faults`): per-route latency, 500/503 answers, timeouts (the
+ * request is held, then the socket dropped), connection resets, an HTML proxy error page and
+ * malformed XML. A rule fires with probability `rate` drawn from a seeded RNG (reproducible),
+ * and at most `times` times.
+ */
+import { makeRng } from './seed-generator.js';
+
+export type FaultKind = 'latency' | 'status' | 'timeout' | 'reset' | 'htmlProxyError' | 'malformedXml';
+
+export interface FaultRule {
+  /** Case-insensitive substring of the path after `/iCenterAPI/` (e.g. `Order/AddOrder`); omitted or `*` = every route. */
+  route?: string;
+  method?: string;
+  kind: FaultKind;
+  /** For `status` (default 500) and `htmlProxyError` (default 502). */
+  status?: number;
+  /** For `latency`: added delay. */
+  latencyMs?: number;
+  /** For `timeout`: how long the request is held before the socket is dropped (default 120 s). */
+  timeoutMs?: number;
+  /** 0..1, default 1. */
+  rate?: number;
+  /** Fire at most this many more times; omitted = unlimited. */
+  times?: number;
+}
+
+export interface FaultConfig {
+  /** RNG seed for `rate`; default 1. */
+  seed?: number;
+  rules: FaultRule[];
+}
+
+export interface FaultDecision {
+  delayMs: number;
+  fault?: FaultRule;
+}
+
+export class FaultInjector {
+  private rules: FaultRule[] = [];
+  private rng = makeRng(1);
+
+  configure(config: FaultConfig | FaultRule[]): void {
+    const c = Array.isArray(config) ? { rules: config } : config;
+    for (const r of c.rules) {
+      if (!['latency', 'status', 'timeout', 'reset', 'htmlProxyError', 'malformedXml'].includes(r.kind)) throw new Error(`unknown fault kind ${String(r.kind)}`);
+    }
+    this.rules = c.rules.map((r) => ({ ...r }));
+    this.rng = makeRng(c.seed ?? 1);
+  }
+
+  current(): FaultRule[] {
+    return this.rules.map((r) => ({ ...r }));
+  }
+
+  decide(method: string, route: string): FaultDecision {
+    let delayMs = 0;
+    const lowerRoute = route.toLowerCase();
+    for (const rule of this.rules) {
+      if (rule.method && rule.method.toUpperCase() !== method.toUpperCase()) continue;
+      if (rule.route && rule.route !== '*' && !lowerRoute.includes(rule.route.toLowerCase())) continue;
+      if (rule.times !== undefined && rule.times <= 0) continue;
+      if (this.rng() >= (rule.rate ?? 1)) continue;
+      if (rule.times !== undefined) rule.times -= 1;
+      if (rule.kind === 'latency') {
+        delayMs += rule.latencyMs ?? 0;
+        continue;
+      }
+      return { delayMs, fault: rule };
+    }
+    return { delayMs };
+  }
+}
+
+export const HTML_PROXY_ERROR = `<!DOCTYPE html>
+<html><head><title>502 - Web server received an invalid response while acting as a gateway or proxy server.</title></head>
+<body><div id="header"><h1>Server Error</h1></div>
+<div id="content"><fieldset><h2>502 - Web server received an invalid response while acting as a gateway or proxy server.</h2>
+<h3>There is a problem with the page you are looking for, and it cannot be displayed. When the Web server (while acting as a gateway or proxy) contacted the upstream content server, it received an invalid response from the content server.</h3>
+</fieldset></div></body></html>`;
+
+/** Cuts a well-formed document in the middle of an element, as a dropped proxy stream would. */
+export function malform(xml: string): string {
+  return xml.slice(0, Math.max(40, Math.floor(xml.length / 2))) + '<Broken';
+}

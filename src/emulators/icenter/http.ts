@@ -1,0 +1,116 @@
+/**
+ * Request context and reply helpers shared by the route modules: query binding the way
+ * ASP.NET's FromUri does it (`searchQuery.x` or plain `x`, any letter case), 1-based paging,
+ * and the write results of CONTRACT §2.
+ */
+import type { EmulatorSettings } from './settings.js';
+import type { OrgState, EmulatorState } from './model.js';
+import { arrayOf, el, group, objOf, parseXmlBody, xmlDocument } from './xml.js';
+import type { XNode, XmlObject } from './xml.js';
+import { decodeRequest } from './encoding.js';
+import { parseIcenterTime } from './clock.js';
+
+export interface Reply {
+  status: number;
+  /** XML text; encoded by the server according to the encoding setting. */
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+export interface Ctx {
+  method: string;
+  params: Record<string, string>;
+  org: OrgState;
+  state: EmulatorState;
+  settings: EmulatorSettings;
+  body: Buffer;
+  contentType: string;
+  /** Query value bound from `searchQuery.<name>` or `<name>`, case-insensitive. */
+  query(name: string): string | undefined;
+  /** Notified after a write (auto-invoice uses it). */
+  events: EmulatorEvents;
+}
+
+export interface EmulatorEvents {
+  orderCreated(org: OrgState, orderKey: string): void;
+}
+
+export function makeQuery(search: URLSearchParams): (name: string) => string | undefined {
+  const prefixed = new Map<string, string>();
+  const plain = new Map<string, string>();
+  for (const [k, v] of search) {
+    const lower = k.toLowerCase();
+    if (lower.startsWith('searchquery.')) prefixed.set(lower.slice('searchquery.'.length), v);
+    else plain.set(lower, v);
+  }
+  return (name) => prefixed.get(name.toLowerCase()) ?? plain.get(name.toLowerCase());
+}
+
+export function boolQuery(ctx: Ctx, name: string): boolean {
+  return (ctx.query(name) ?? '').toLowerCase() === 'true';
+}
+
+/** Delta filter: the instant from `recordDtModifiedFrom` (Ljubljana local unless it has an offset), inclusive. */
+export function modifiedFrom(ctx: Ctx): number | undefined {
+  const text = ctx.query('recordDtModifiedFrom');
+  return text ? parseIcenterTime(text) : undefined;
+}
+
+/** 1-based paging; without page/pageSize everything comes back (as lookups do live, CONTRACT §1.3). */
+export function paginate<T>(ctx: Ctx, rows: T[]): T[] {
+  const page = Number(ctx.query('page') ?? '');
+  const size = Number(ctx.query('pageSize') ?? '');
+  if (!Number.isInteger(size) || size <= 0) return rows;
+  const p = Number.isInteger(page) && page >= 1 ? page : 1;
+  return rows.slice((p - 1) * size, p * size);
+}
+
+export const xmlReply = (body: string, status = 200): Reply => ({ status, body });
+export const listReply = (type: string, rows: XNode[]): Reply => xmlReply(arrayOf(type, rows));
+
+export function errorsNode(messages: string[], level = 'ValidationError'): XNode[] {
+  return messages.map((m) => group('Error', [el('Level', level), el('Message', m)]));
+}
+
+/** A validation rejection: 409 with a standalone ArrayOfError (CONTRACT §4 [CAP]) and x-icenter-message. */
+export function conflict(messages: string[]): Reply {
+  return { status: 409, body: arrayOf('Error', errorsNode(messages)), headers: { 'x-icenter-message': messages[0] ?? '' } };
+}
+
+export interface KeyPair {
+  name: string;
+  value: string;
+}
+
+export function createResult(keys: KeyPair[], keyElement: string): Reply {
+  return xmlReply(xmlDocument(group('CreateResult', [
+    group('Keys', keys.map((k) => group(keyElement, [el('Name', k.name), el('Value', k.value)]))),
+    el('ResultCode', 'Created'),
+    group('Errors', []),
+  ])));
+}
+
+export function updateResult(): Reply {
+  return xmlReply(xmlDocument(group('UpdateResult', [el('ResultCode', 'Ok'), group('Errors', [])])));
+}
+
+/** ASP.NET Web API's own error body (not an iCenter ArrayOfError). */
+export function aspNetError(status: number, message: string): Reply {
+  return { status, body: xmlDocument(group('Error', [el('Message', message)])) };
+}
+
+export const badRequest = (message: string): Reply => aspNetError(400, message);
+
+/** Parses the body and returns the first root element found among `names`, or a 400 reply. */
+export function readRoot(ctx: Ctx, names: string[]): { root: XmlObject } | { error: Reply } {
+  try {
+    const doc = parseXmlBody(ctx.body, (b) => decodeRequest(b, ctx.contentType));
+    for (const n of names) {
+      const root = objOf(doc[n]);
+      if (root) return { root };
+    }
+  } catch {
+    // fall through: a body iCenter cannot bind is a 400
+  }
+  return { error: badRequest('The request is invalid.') };
+}

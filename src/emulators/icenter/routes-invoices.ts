@@ -1,0 +1,123 @@
+/**
+ * Issued invoices and their PDF (CONTRACT §3.6, §3.7): GetInvoiceStatus (paged, delta),
+ * GetInvoice/{y}/{b}/{n}, GetInvoices (no paging), PrintInvoiceToPDF → CreateResult with a document
+ * key, and api/Document/GetDocument/{apiClientID}/{id}/{attachments} → DocumentData with base64 `Data`
+ * [INF: the flow is inferred from the swagger].
+ */
+import { toLocalDate, toLocalText } from './clock.js';
+import { aspNetError, badRequest, conflict, createResult, listReply, modifiedFrom, paginate, readRoot, xmlReply } from './http.js';
+import type { Ctx, Reply } from './http.js';
+import { docKey } from './model.js';
+import type { DocLine, InvoiceRecord } from './model.js';
+import { renderInvoicePdf, invoiceNumberText } from './pdf.js';
+import { fixed } from './routes-lookups.js';
+import { invoiceRef } from './routes-orders.js';
+import { el, group, textOf, xmlDocument } from './xml.js';
+import type { XNode } from './xml.js';
+
+function statusNode(inv: InvoiceRecord, user: string): XNode {
+  return group('InvoiceStatus', [
+    el('InvoiceYear', inv.year), el('InvoiceBook', inv.book), el('InvoiceNumber', inv.number), el('InvoiceID', invoiceRef(inv)),
+    el('Status', inv.status), el('StatusDescription', inv.status), el('DocumentState', '1'), el('DocumentStateDescription', 'Zaključen'),
+    el('PotrjevanjeDokumenta', '0'), el('StatusPotrjevanja', '0'), el('StatusPotrjevanjaDescription', ''),
+    el('CustomerID', inv.customerId), el('CustomerPayerID', inv.customerId), el('InvoiceDate', toLocalDate(inv.invoiceDate)),
+    el('DeliveryDateFrom', toLocalDate(inv.invoiceDate)), el('DeliveryDateTo', toLocalDate(inv.invoiceDate)),
+    el('DueDate', toLocalDate(inv.dueDate)), el('InsertedBy', user), el('InsertedTime', toLocalText(inv.created)),
+    el('ModifiedBy', user), el('ModifiedTime', toLocalText(inv.modified)),
+  ]);
+}
+
+export function getInvoiceStatus(ctx: Ctx): Reply {
+  const book = ctx.query('invoiceBook');
+  if (!book) return badRequest('The request is invalid.');
+  const year = ctx.query('invoiceYear');
+  const number = ctx.query('invoiceNumber');
+  const from = modifiedFrom(ctx);
+  const rows = [...ctx.org.invoices.values()].filter((i) =>
+    i.book.toUpperCase() === book.toUpperCase() && (!year || i.year === Number(year)) &&
+    (!number || i.number === Number(number)) && (from === undefined || i.modified >= from));
+  return listReply('InvoiceStatus', paginate(ctx, rows).map((i) => statusNode(i, ctx.settings.user)));
+}
+
+function invoiceLineNode(l: DocLine): XNode {
+  return group('InvoiceLine', [
+    el('LineNumber', l.lineNo), el('ItemID', l.itemId), el('ItemIDType', 'S'), el('ItemCode', l.itemId), el('ItemEAN', l.ean ?? ''),
+    el('ItemTitle1', l.title1), el('ItemTitle2', l.title2 ?? ''), el('UnitOfMeasurement', l.unit), el('VATRateID', l.vatRateId),
+    el('VATRatePercent', fixed(l.vatPercent, 2)), el('Quantity', fixed(l.qty, 3)), el('Price', fixed(l.price, 4)),
+    el('PriceWithVAT', fixed(l.priceWithVat, 4)), el('UnitsForprice', '1'), el('DiscountPercentage', fixed(l.discountPercent, 2)),
+    el('DiscountAmount', fixed(l.discountAmount, 2)), el('VATAmount', fixed(l.vatAmount, 2)), el('GrossAmout', fixed(l.grossAmount, 2)),
+    el('NetAmount', fixed(l.netAmount, 2)), el('Reference', ''), el('TextLine', 'false'), el('PriceIncludeVAT', String(l.priceIncludeVat)),
+  ]);
+}
+
+function invoiceChildren(inv: InvoiceRecord, user: string): XNode[] {
+  const p = inv.payer;
+  const party = (prefix: string): XNode[] => [
+    el(`${prefix}Title1`, p.Name ?? ''), el(`${prefix}Address`, p.Address ?? ''), el(`${prefix}PostalCode`, p.PostalCode ?? ''),
+    el(`${prefix}City`, p.City ?? ''), el(`${prefix}Country`, p.Country ?? ''),
+  ];
+  return [
+    el('InvoiceYear', inv.year), el('InvoiceBook', inv.book), el('InvoiceNumber', inv.number),
+    el('CustomerPayerID', inv.customerId), ...party('Payer'), el('PayerTaxNumber', p.TaxNumber ?? ''),
+    el('CustomerID', inv.customerId), ...party('Recipient'), el('RecipientTaxNumber', p.TaxNumber ?? ''),
+    el('InvoiceDate', toLocalDate(inv.invoiceDate)), el('DeliveryDateFrom', toLocalDate(inv.invoiceDate)),
+    el('DeliveryDateTo', toLocalDate(inv.invoiceDate)), el('DueDate', toLocalDate(inv.dueDate)),
+    el('PaymentReference', `SI00 ${inv.year}-${inv.number}`), el('CurrencyID', '978'), el('ExchangeRate', '1.000000'),
+    el('Document', inv.document ?? ''), el('Comment', ''), el('Status', inv.status), el('StatusDate', toLocalDate(inv.modified)),
+    el('GrossAmout', fixed(inv.totals.grossAmount, 2)), el('DiscountAmount', fixed(inv.totals.discountAmount, 2)), el('RebateAmount', '0.00'),
+    el('NetAmount', fixed(inv.totals.netAmount, 2)), el('VATAmount', fixed(inv.totals.vatAmount, 2)), el('RoundingAmount', '0.00'),
+    el('PaymentAmount', fixed(inv.totals.paymentAmount, 2)), el('InsertedBy', user), el('InsertedTime', toLocalText(inv.created)),
+    el('ModifiedBy', user), el('ModifiedTime', toLocalText(inv.modified)), el('ApplicationName', 'VNK'),
+    el('LinkToDocument', inv.order ? invoiceRef(inv.order) : ''), el('AttachmentID', inv.attachmentId ?? ''),
+    el('eInvoiceAttachmentID', ''), el('PaymentReferenceExternal', inv.paymentReferenceExternal ?? ''), el('InvoiceID', invoiceRef(inv)),
+    group('InvoiceLines', inv.lines.map(invoiceLineNode)), group('InvoiceInstallments', []), group('InvoiceAdvancePayments', []),
+    group('InvoicePayments', []),
+  ];
+}
+
+export function getInvoice(ctx: Ctx): Reply {
+  const inv = ctx.org.invoices.get(docKey({ year: Number(ctx.params.year), book: ctx.params.book ?? '', number: Number(ctx.params.number) }));
+  if (!inv) return aspNetError(404, 'Dokument ne obstaja!');
+  return xmlReply(xmlDocument(group(ctx.settings.invoiceRoot, invoiceChildren(inv, ctx.settings.user))));
+}
+
+/** GetInvoices → `Invoices/Invoice[]`, full header + lines, no paging (CONTRACT §3.6 [CODE]). */
+export function getInvoices(ctx: Ctx): Reply {
+  const year = ctx.query('invoiceYear');
+  const book = ctx.query('invoiceBook');
+  const number = ctx.query('invoiceNumber');
+  const customer = ctx.query('customerID');
+  const from = modifiedFrom(ctx);
+  const rows = [...ctx.org.invoices.values()].filter((i) =>
+    (!year || i.year === Number(year)) && (!book || i.book.toUpperCase() === book.toUpperCase()) &&
+    (!number || i.number === Number(number)) && (!customer || i.customerId === customer) && (from === undefined || i.modified >= from));
+  return xmlReply(xmlDocument(group('Invoices', rows.map((i) => group('Invoice', invoiceChildren(i, ctx.settings.user))))));
+}
+
+export async function printInvoiceToPdf(ctx: Ctx): Promise<Reply> {
+  const read = readRoot(ctx, ['PrintInvoiceToPDF']);
+  if ('error' in read) return read.error;
+  const r = read.root;
+  const key = { year: Number(textOf(r.InvoiceYear)), book: textOf(r.InvoiceBook) ?? '', number: Number(textOf(r.InvoiceNumber)) };
+  const inv = ctx.org.invoices.get(docKey(key));
+  if (!inv) return conflict([`Račun  ${key.year}-${key.book}-${key.number} ne obstaja!`]);
+  const pdf = await renderInvoicePdf(inv, ctx.settings.pdfFontPath);
+  const id = String(ctx.org.nextDocumentId++);
+  const stamp = ctx.state.stamp();
+  ctx.org.documents.set(id, { id, name: `Racun_${invoiceNumberText(inv)}.pdf`, pdf, created: stamp });
+  inv.attachmentId = id;
+  inv.modified = stamp;
+  return createResult([{ name: ctx.settings.keyNames.document, value: id }], ctx.settings.keyElements.document);
+}
+
+export function getDocument(ctx: Ctx): Reply {
+  const clientId = ctx.params.apiClientID ?? '';
+  if (ctx.settings.apiClientIds && !ctx.settings.apiClientIds.includes(clientId)) return aspNetError(401, 'Authorization has been denied for this request.');
+  const doc = ctx.org.documents.get(ctx.params.documentID ?? '');
+  if (!doc) return aspNetError(404, 'Dokument ne obstaja!');
+  return xmlReply(xmlDocument(group('DocumentData', [
+    el('apiClientID', clientId), el('DocumentID', doc.id), el('DocumentName', doc.name), el('Data', doc.pdf.toString('base64')),
+    // Invoice PDFs have no attachments; the flag only matters for DMS documents that do.
+    group('Attachments', []),
+  ])));
+}
