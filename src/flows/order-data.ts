@@ -1,0 +1,20 @@
+/** What the ledger keeps with an order row (its `data`), shared by the orders, stock and invoices flows. */
+import type { Decimal } from '../core/decimal.js';
+
+export const PRE_ERP_STATES = ['discovered', 'partner_ready', 'erp_pending'] as const;
+export const ORDER_WORK_STATES = PRE_ERP_STATES;
+
+export interface OrderData {
+  /** The shop's internal id, for reading the order again. */
+  orderId: string;
+  createdAt: string;
+  /** SKU and quantity per line: the stock flow subtracts them while the ERP does not know the order. */
+  lines: { sku: string; quantity: Decimal }[];
+  /** Where a row in needs_attention resumes after `icsync retry`. */
+  resume?: string;
+  partner?: string;
+  erp?: { displayNumber: string; grossTotal?: Decimal };
+  /** The totals guard held the order once; a retry by a person accepts the difference. */
+  totalsHeld?: boolean;
+  commented?: boolean;
+}

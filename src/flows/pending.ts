@@ -1,0 +1,42 @@
+/**
+ * Quantities shop orders have promised that the ERP does not know yet: orders in the ledger
+ * before `in_erp` (also those waiting for a person there), and shop orders newer than the
+ * orders cursor that the orders flow has not discovered yet.
+ */
+import { add, type Decimal } from '../core/decimal.js';
+import { readCursor } from './common.js';
+import { orderGate } from './order-mapping.js';
+import type { OrderData } from './order-data.js';
+import { PRE_ERP_STATES } from './order-data.js';
+import type { FlowContext } from './types.js';
+
+const PAGE = 1000;
+
+export async function pendingQuantities(ctx: FlowContext): Promise<Map<string, Decimal>> {
+  const pending = new Map<string, Decimal>();
+  const addLines = (lines: readonly { sku: string; quantity: Decimal }[]) => {
+    for (const line of lines) pending.set(line.sku, add(pending.get(line.sku) ?? ('0' as Decimal), line.quantity));
+  };
+  const known = new Set<string>();
+  for (let offset = 0; ; offset += PAGE) {
+    const rows = await ctx.store.ledger.list({ kind: 'order', states: [...PRE_ERP_STATES, 'needs_attention'], limit: PAGE, offset });
+    for (const row of rows) {
+      const data = row.data as OrderData | null;
+      if (row.shopKey) known.add(row.shopKey);
+      const state = row.state === 'needs_attention' ? data?.resume : row.state;
+      if (data?.lines && state && (PRE_ERP_STATES as readonly string[]).includes(state)) addLines(data.lines);
+    }
+    if (rows.length < PAGE) break;
+  }
+  const since = await readCursor(ctx, 'orders', false);
+  if (since === undefined) return pending;
+  const settings = ctx.config.flows.orders;
+  for await (const page of ctx.shop.orders({ updatedSince: since, statuses: settings.statuses })) {
+    for (const order of page) {
+      if (known.has(order.number) || orderGate(order, settings) !== undefined) continue;
+      if ((await ctx.store.ledger.get('order', { shopKey: order.number })) !== undefined) continue;
+      addLines(order.lines.map((line) => ({ sku: line.sku, quantity: line.quantity })));
+    }
+  }
+  return pending;
+}

@@ -1,0 +1,113 @@
+/**
+ * stock (ERP → shop): quantities per ERP warehouse, mapped to shop sources, compared by
+ * hash with what was last written, and only changed rows written, in batches.
+ */
+import { configurationError, SyncError } from '../core/errors.js';
+import type { Decimal } from '../core/decimal.js';
+import type { ShopStockDraft, Sku } from '../core/model.js';
+import { asWarehouse } from '../core/model.js';
+import { aboutRecord, asSyncError, chunk, recordBatchFailure } from './common.js';
+import { contentHash } from './hash.js';
+import { orderWarehouse } from './order-mapping.js';
+import { pendingQuantities } from './pending.js';
+import { startReport, type ReportBuilder } from './report.js';
+import { accumulateStock, isOneToOne, stockDraft, stockHashInput, stockKey } from './stock-plan.js';
+import type { BatchFlow, FlowContext, RunOptions } from './types.js';
+
+export function createStockFlow(): BatchFlow {
+  return {
+    name: 'stock',
+    kind: 'batch',
+    async run(ctx, options) {
+      const rb = startReport('stock', options.dryRun);
+      const { warehouses } = ctx.config.mappings;
+      if (Object.keys(warehouses).length === 0) {
+        throw configurationError({
+          sentence: 'mappings.warehouses is empty: map at least one ERP warehouse to a shop source, e.g. "0000001": default.',
+          record: { kind: 'setting', key: 'mappings.warehouses' },
+        });
+      }
+      const pending = ctx.config.flows.stock.subtractPendingOrders ? await pendingQuantities(ctx) : undefined;
+      const pendingSource = pending ? warehouses[orderWarehouse(ctx.config.mappings)] : undefined;
+      const writer = stockWriter(ctx, options, rb);
+      const stream = ctx.erp.stock({ warehouses: Object.keys(warehouses).map(asWarehouse) });
+      let done = 0;
+
+      if (isOneToOne(warehouses)) {
+        // Each (sku, source) comes from one warehouse row: map and write page by page, memory stays flat.
+        for await (const page of stream) {
+          options.signal?.throwIfAborted();
+          rb.count('read', page.length);
+          const sums = new Map<string, { sku: Sku; source: string; quantity: Decimal }>();
+          accumulateStock(sums, page, warehouses);
+          await writer.apply([...sums.values()].map((row) => stockDraft(row, pending, pendingSource)));
+          done += page.length;
+          options.onProgress?.({ phase: 'stock', done });
+        }
+      } else {
+        // Several warehouses feed one source: the sums need every page before anything is written.
+        const sums = new Map<string, { sku: Sku; source: string; quantity: Decimal }>();
+        for await (const page of stream) {
+          options.signal?.throwIfAborted();
+          rb.count('read', page.length);
+          accumulateStock(sums, page, warehouses);
+        }
+        const drafts = [...sums.values()].map((row) => stockDraft(row, pending, pendingSource));
+        for (const part of chunk(drafts, 5000)) {
+          await writer.apply(part);
+          done += part.length;
+          options.onProgress?.({ phase: 'stock', done, total: drafts.length });
+        }
+      }
+      return rb.finish();
+    },
+  };
+}
+
+function stockWriter(ctx: FlowContext, options: RunOptions, rb: ReportBuilder) {
+  const settings = ctx.config.flows.stock;
+
+  async function write(batch: { draft: ShopStockDraft; key: string; hash: string }[]): Promise<void> {
+    const outcomes = await ctx.shop.writeStock(batch.map((b) => b.draft));
+    const byKey = new Map(outcomes.map((o) => [o.key, o]));
+    const written: { shopKey: string; contentHash: string; state: string; data: { quantity: Decimal } }[] = [];
+    for (const { draft, key, hash } of batch) {
+      const outcome = byKey.get(key);
+      if (outcome?.ok) {
+        written.push({ shopKey: key, contentHash: hash, state: 'synced', data: { quantity: draft.quantity } });
+        continue;
+      }
+      const error = asSyncError(outcome ? outcome.error : new Error('the shop gave no answer for this stock row'));
+      if (error.errorClass === 'configuration') throw error;
+      rb.count('failed');
+      const sentence = aboutRecord('Stock row', key, error.sentence);
+      rb.problem('stock', key, sentence);
+      await recordBatchFailure(ctx, 'stock', key, new SyncError(error.errorClass, { sentence, record: { kind: 'stock', key } }), { quantity: draft.quantity, draft });
+    }
+    rb.count('written', written.length);
+    if (written.length > 0) await ctx.store.ledger.recordHashes('stock', written);
+  }
+
+  return {
+    async apply(drafts: ShopStockDraft[]): Promise<void> {
+      if (drafts.length === 0) return;
+      const keyed = drafts.map((draft) => ({ draft, key: stockKey(draft.sku, draft.source), hash: contentHash(stockHashInput(draft)) }));
+      const rows = await ctx.store.ledger.getMany('stock', 'shop', keyed.map((k) => k.key));
+      const changed = keyed.filter((k) => {
+        const row = rows.get(k.key);
+        const unchanged = !options.full && row?.state === 'synced' && row.contentHash === k.hash;
+        if (unchanged) rb.count('unchanged');
+        return !unchanged;
+      });
+      if (options.dryRun) {
+        rb.count('wouldWrite', changed.length);
+        for (const { draft, key } of changed) {
+          const before = (rows.get(key)?.data as { quantity?: Decimal } | null)?.quantity;
+          rb.change({ kind: 'stock', key, action: 'write', fields: { quantity: [before, draft.quantity] } });
+        }
+        return;
+      }
+      for (const part of chunk(changed, settings.batchSize)) await write(part);
+    },
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * subjects (shop → ERP): each order's buyer becomes a linked ERP partner. Found by VAT ID,
+ * then by e-mail; created when missing. A partner row follows the same exactly-once
+ * protocol as an order: `erp_pending` is committed before the create, and a row found in
+ * `erp_pending` is looked up before anything is sent again.
+ */
+import { businessError, transientError } from '../core/errors.js';
+import type { PartnerDraft } from '../core/model.js';
+import type { LinkRow } from '../store/index.js';
+import { erpLabel, readCursor } from './common.js';
+import { orderGate } from './order-mapping.js';
+import { buyerIdentity, partnerDraft } from './partner-mapping.js';
+import { startReport } from './report.js';
+import type { FlowContext, LedgerFlow } from './types.js';
+
+export interface PartnerData {
+  draft: PartnerDraft;
+  /** Orders this buyer placed that led here (the first few, for explain). */
+  orders: string[];
+  matchedBy?: 'vatId' | 'email' | 'created';
+  resume?: string;
+}
+
+export const PARTNER_WORK_STATES = ['discovered', 'erp_pending'] as const;
+
+/** Moves one claimed partner row to `linked`, returning the ERP partner code. */
+export async function resolvePartner(ctx: FlowContext, row: LinkRow): Promise<string> {
+  const data = row.data as PartnerData;
+  const { ledger } = ctx.store;
+  const lookup = await ctx.erp.findPartner({ ...(data.draft.vatId && { vatId: data.draft.vatId }), ...(data.draft.email && { email: data.draft.email }) });
+  if (lookup) {
+    const message = row.state === 'erp_pending'
+      ? `found in ${erpLabel(ctx)} as ${lookup.partner.code} after an interrupted create; not created again`
+      : `found in ${erpLabel(ctx)} as ${lookup.partner.code} by ${lookup.matchedBy === 'vatId' ? 'VAT ID' : 'e-mail'}`;
+    await ledger.transition(row.id, ctx.owner, { state: 'linked', erpKey: lookup.partner.code, data: { ...data, matchedBy: lookup.matchedBy }, lastError: null, lastErrorClass: null, attempts: 0, releaseLease: true }, { type: 'linked', message });
+    return lookup.partner.code;
+  }
+  if (!ctx.config.flows.subjects.createMissing) {
+    throw businessError({
+      sentence: `Buyer ${row.shopKey} is not in ${erpLabel(ctx)} (no partner with this VAT ID or e-mail) and flows.subjects.createMissing is false: create the partner in ${erpLabel(ctx)}, then retry.`,
+      record: { kind: 'partner', key: row.shopKey ?? '' },
+    });
+  }
+  const pending = await ledger.transition(row.id, ctx.owner, { state: 'erp_pending' }, { type: 'intent', message: `creating the partner in ${erpLabel(ctx)}` });
+  const created = await ctx.erp.createPartner(data.draft);
+  for (const warning of created.warnings) {
+    await ledger.appendEvent(pending.id, { type: 'warning', message: warning.message, data: warning.record });
+  }
+  await ledger.transition(
+    pending.id,
+    ctx.owner,
+    { state: 'linked', erpKey: created.code, data: { ...data, matchedBy: 'created' }, lastError: null, lastErrorClass: null, attempts: 0, releaseLease: true },
+    { type: 'created', message: `created in ${erpLabel(ctx)} as ${created.code}`, data: { warnings: created.warnings.map((w) => w.message) } },
+  );
+  return created.code;
+}
+
+/**
+ * The ERP partner code for a buyer, creating the partner row and resolving it inline when
+ * the subjects flow has not done so yet (the orders flow must not wait for its schedule).
+ */
+export async function ensurePartner(ctx: FlowContext, identity: string, draft: PartnerDraft, orderNumber: string): Promise<string> {
+  const { ledger } = ctx.store;
+  const { row } = await ledger.ensure('partner', { shopKey: identity }, { state: 'discovered', data: { draft, orders: [orderNumber] } satisfies PartnerData });
+  if (row.state === 'linked' && row.erpKey) return row.erpKey;
+  if (row.state === 'needs_attention' || row.state === 'skipped') {
+    throw businessError({
+      sentence: `Order ${orderNumber}: its buyer ${identity} waits for a person (${row.lastError ?? row.state}). Fix the partner, retry it, then retry the order.`,
+      record: { kind: 'order', key: orderNumber, field: 'buyer' },
+    });
+  }
+  const claimed = await ledger.claimById(row.id, ctx.owner, ctx.config.worker.leaseDuration);
+  if (!claimed) {
+    throw transientError({ sentence: `Order ${orderNumber}: its buyer ${identity} is being linked by another worker; the order will be tried again.`, record: { kind: 'order', key: orderNumber } });
+  }
+  try {
+    return await resolvePartner(ctx, claimed);
+  } catch (error) {
+    await ledger.release(claimed.id, ctx.owner);
+    throw error;
+  }
+}
+
+export function createSubjectsFlow(): LedgerFlow {
+  return {
+    name: 'subjects',
+    kind: 'ledger',
+    entity: 'partner',
+    workStates: PARTNER_WORK_STATES,
+    async discover(ctx, options) {
+      const rb = startReport('subjects', options.dryRun);
+      const settings = ctx.config.flows.orders;
+      const since = await readCursor(ctx, 'subjects', options.full);
+      let newest: string | undefined;
+      for await (const page of ctx.shop.orders({ ...(since && { updatedSince: since }), statuses: settings.statuses })) {
+        options.signal?.throwIfAborted();
+        for (const order of page) {
+          if (newest === undefined || order.updatedAt > newest) newest = order.updatedAt;
+          if (orderGate(order, settings) !== undefined) continue;
+          rb.count('read');
+          const identity = buyerIdentity(order.buyer);
+          if (identity === undefined) {
+            rb.problem('order', order.number, `Order ${order.number}: the buyer has neither a VAT ID nor an e-mail, so no ERP partner can be found or created. Add one in the shop, then retry the order.`);
+            continue;
+          }
+          if (options.dryRun) {
+            const known = await ctx.store.ledger.get('partner', { shopKey: identity });
+            if (!known) rb.change({ kind: 'partner', key: identity, action: 'create', fields: { name: [undefined, partnerDraft(order.buyer, ctx.config).name] } });
+            continue;
+          }
+          const { created } = await ctx.store.ledger.ensure('partner', { shopKey: identity }, { state: 'discovered', data: { draft: partnerDraft(order.buyer, ctx.config), orders: [order.number] } satisfies PartnerData });
+          rb.count(created ? 'discovered' : 'known');
+        }
+      }
+      if (!options.dryRun && newest !== undefined) await ctx.store.cursors.set('subjects', newest);
+      return rb.finish();
+    },
+    async step(ctx, row) {
+      await resolvePartner(ctx, row);
+    },
+  };
+}
