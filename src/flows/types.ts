@@ -68,6 +68,12 @@ export interface FlowReport {
   /** Filled on dry runs (capped), for the per-record diff. */
   changes: PlannedChange[];
   durationMs: number;
+  /** Set when the flow stopped (a configuration error, or a failure that ended the run): the sentence that says why. */
+  error?: string;
+  /** The error class of `error`. */
+  errorClass?: 'transient' | 'business' | 'configuration';
+  /** True when the run was skipped because another run of the same flow held its lock. */
+  skipped?: boolean;
 }
 
 export interface BatchFlow {

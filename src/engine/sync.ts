@@ -1,0 +1,96 @@
+/**
+ * One run of one flow, as `icsync sync`, the scheduler and the demo do it: take the flow's
+ * lock (an overlapping run is skipped, not stacked), record the run, then plan + apply
+ * (batch flows) or discover + drain (ledger flows). A configuration error stops this flow
+ * with the setting named; `runSync('all')` goes on with the other flows.
+ */
+import { toSyncError } from '../core/errors.js';
+import { FLOW_NAMES, type FlowName } from '../config/schema.js';
+import { createFlows } from '../flows/index.js';
+import { mergeReport, startReport } from '../flows/report.js';
+import type { Flow, FlowContext, FlowReport, RunOptions } from '../flows/types.js';
+import type { EntityKind } from '../store/index.js';
+import type { SyncMetrics } from './metrics.js';
+import { drainFlow, FlowStoppedError } from './worker.js';
+
+export interface SyncOptions extends RunOptions {
+  metrics?: SyncMetrics;
+  /** Records worked at once while draining (default worker.concurrency). */
+  concurrency?: number;
+  /** Flows to use instead of createFlows() (tests). */
+  flows?: Record<FlowName, Flow>;
+}
+
+const ENTITY: Record<FlowName, EntityKind> = { products: 'product', stock: 'stock', subjects: 'partner', orders: 'order', invoices: 'invoice' };
+
+const lockName = (flow: FlowName): string => `flow:${flow}`;
+
+export async function runFlow(ctx: FlowContext, flow: Flow, options: SyncOptions): Promise<FlowReport> {
+  const { store } = ctx;
+  // A dry run writes nothing, not even a lock or a run record.
+  if (options.dryRun) return execute(ctx, flow, options);
+  const ttl = Math.max(ctx.config.worker.leaseDuration, 30_000);
+  if (!(await store.locks.tryAcquire(lockName(flow.name), ctx.owner, ttl))) {
+    const report = startReport(flow.name, false);
+    report.report.skipped = true;
+    report.count('skippedOverlap');
+    ctx.logger.info({ flow: flow.name }, `${flow.name}: another run is still going; this one is skipped`);
+    options.metrics?.recordRun(flow.name, 'skipped');
+    return report.finish();
+  }
+  const heartbeat = setInterval(() => {
+    store.locks.tryAcquire(lockName(flow.name), ctx.owner, ttl).catch((err: unknown) => ctx.logger.warn({ flow: flow.name, err }, 'could not renew the flow lock'));
+  }, Math.floor(ttl / 3));
+  heartbeat.unref();
+  const runId = await store.runs.start(flow.name, { full: options.full });
+  try {
+    const report = await execute(ctx, flow, options);
+    const status = report.error === undefined ? 'ok' : 'failed';
+    await store.runs.finish(runId, { status, counts: report.counts, ...(report.error !== undefined && { error: report.error }) });
+    options.metrics?.recordRun(flow.name, status, report);
+    const log = report.error === undefined ? ctx.logger.info.bind(ctx.logger) : ctx.logger.error.bind(ctx.logger);
+    log({ flow: flow.name, counts: report.counts, durationMs: report.durationMs, ...(report.error && { error: report.error }) }, `${flow.name} run ${status}`);
+    return report;
+  } finally {
+    clearInterval(heartbeat);
+    await store.locks.release(lockName(flow.name), ctx.owner).catch(() => undefined);
+  }
+}
+
+async function execute(ctx: FlowContext, flow: Flow, options: SyncOptions): Promise<FlowReport> {
+  const started = Date.now();
+  try {
+    if (flow.kind === 'batch') return await flow.run(ctx, options);
+    const report = await flow.discover(ctx, options);
+    if (options.dryRun) return report;
+    const drained = await drainFlow(ctx, flow, {
+      ...(options.metrics && { metrics: options.metrics }),
+      ...(options.concurrency && { concurrency: options.concurrency }),
+      ...(options.signal && { signal: options.signal }),
+      ...(options.onProgress && { onProgress: options.onProgress }),
+    });
+    return mergeReport(report, drained);
+  } catch (thrown) {
+    const error = thrown instanceof FlowStoppedError ? thrown.error : toSyncError(thrown, { doing: `${flow.name}` });
+    const report = startReport(flow.name, options.dryRun);
+    const setting = error.errorClass === 'configuration' ? error.record?.key : undefined;
+    report.problem(ENTITY[flow.name], setting ?? flow.name, error.sentence);
+    report.report.error = error.sentence;
+    report.report.errorClass = error.errorClass;
+    const finished = report.finish();
+    finished.durationMs = Date.now() - started;
+    return finished;
+  }
+}
+
+/** Runs one flow, or all enabled flows in the order products, stock, subjects, orders, invoices. */
+export async function runSync(ctx: FlowContext, flowName: FlowName | 'all', options: SyncOptions): Promise<FlowReport[]> {
+  const flows = options.flows ?? createFlows();
+  const names = flowName === 'all' ? FLOW_NAMES.filter((name) => ctx.config.flows[name].enabled) : [flowName];
+  const reports: FlowReport[] = [];
+  for (const name of names) {
+    options.signal?.throwIfAborted();
+    reports.push(await runFlow(ctx, flows[name], options));
+  }
+  return reports;
+}
