@@ -71,7 +71,7 @@ describe('XML reading', () => {
     ]);
   });
   it('refuses a truncated body', () => {
-    expect(() => parseXml(`<ItemsGeneralData ${NS}><ItemGeneralData><ItemID>A</ItemID>`)).toThrow(/malformed or cut off/);
+    expect(() => parseXml(`<ItemsGeneralData ${NS}><ItemGeneralData><ItemID>A</ItemID>`)).toThrow(/cut off/);
   });
   it('tells an unpadded-warehouse answer (one empty row) from real rows', () => {
     const wh = asWarehouse('3');
