@@ -13,7 +13,7 @@ export const ADD_CUSTOMER_PATH = 'api/Customers/AddCustomer';
 export const ADD_CONTACTS_PATH = 'api/Customers/AddCustomerContacts';
 
 /** Tax numbers compare without spaces and dots, upper-case (`SI 1234 5678` = `SI12345678`). */
-export const normaliseVatId = (value: string): string => value.replace(/[\s.\-]/g, '').toUpperCase();
+export const normaliseVatId = (value: string): string => value.replace(/[\s.-]/g, '').toUpperCase();
 
 /** The VAT ID without its country prefix, since installations store both forms (`SI12345678` / `12345678`). */
 export const vatIdDigits = (value: string): string => normaliseVatId(value).replace(/^[A-Z]{2}/, '');
