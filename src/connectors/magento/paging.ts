@@ -49,6 +49,6 @@ export async function* keysetPages<T>(options: KeysetOptions<T>): AsyncGenerator
     // total_count counts every row above lastId, so a page holding them all is the last one. It
     // also keeps going when a server silently pages smaller than asked (2.4.3 caps, proxies).
     const rest = page.total_count;
-    if (typeof rest === 'number' ? page.items.length >= rest : page.items.length < options.pageSize) return;
+    if (typeof rest === 'number' ? fresh.length >= rest : page.items.length < options.pageSize) return;
   }
 }
