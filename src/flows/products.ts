@@ -119,22 +119,18 @@ function productWriter(ctx: FlowContext, options: RunOptions, rb: ReportBuilder)
     if (mustCheck.length === 0) return changed;
     const inShop = await ctx.shop.findProducts(mustCheck.map((c) => c.draft.sku));
     const out: Candidate[] = [];
+    const absent: { shopKey: string; contentHash: string; state: string; data: ProductData }[] = [];
     for (const candidate of changed) {
       if (!mustCheck.includes(candidate) || inShop.has(candidate.draft.sku)) {
         out.push(candidate);
         continue;
       }
-      if (!candidate.draft.enabled) {
-        rb.count('inactiveNotInShop');
-        continue;
-      }
-      rb.count('onlyInErp');
-      if (!options.dryRun) {
-        await ctx.store.ledger.recordHashes('product', [
-          { shopKey: candidate.draft.sku, contentHash: 'only_in_erp', state: 'only_in_erp', data: { draft: candidate.draft, vatRate: candidate.vatRate } },
-        ]);
-      }
+      // Remembered in the ledger so that the stock flow does not write stock for a product the shop does not have.
+      const state = candidate.draft.enabled ? 'only_in_erp' : 'inactive_not_in_shop';
+      rb.count(candidate.draft.enabled ? 'onlyInErp' : 'inactiveNotInShop');
+      absent.push({ shopKey: candidate.draft.sku, contentHash: state, state, data: { draft: candidate.draft, ...(candidate.vatRate !== undefined && { vatRate: candidate.vatRate }) } });
     }
+    if (!options.dryRun && absent.length > 0) await ctx.store.ledger.recordHashes('product', absent);
     return out;
   }
 

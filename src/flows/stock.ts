@@ -64,6 +64,9 @@ export function createStockFlow(): BatchFlow {
   };
 }
 
+/** Product ledger states that mean the shop has no such product (see the products flow). */
+export const NOT_IN_SHOP = ['only_in_erp', 'inactive_not_in_shop'];
+
 function stockWriter(ctx: FlowContext, options: RunOptions, rb: ReportBuilder) {
   const settings = ctx.config.flows.stock;
 
@@ -91,7 +94,15 @@ function stockWriter(ctx: FlowContext, options: RunOptions, rb: ReportBuilder) {
   return {
     async apply(drafts: ShopStockDraft[]): Promise<void> {
       if (drafts.length === 0) return;
-      const keyed = drafts.map((draft) => ({ draft, key: stockKey(draft.sku, draft.source), hash: contentHash(stockHashInput(draft)) }));
+      // Products the shop does not have (only in the ERP, or inactive and never created) get no stock rows.
+      const products = await ctx.store.ledger.getMany('product', 'shop', [...new Set(drafts.map((d) => d.sku))]);
+      const inShop = drafts.filter((draft) => {
+        const state = products.get(draft.sku)?.state;
+        const absent = state !== undefined && NOT_IN_SHOP.includes(state);
+        if (absent) rb.count('productNotInShop');
+        return !absent;
+      });
+      const keyed = inShop.map((draft) => ({ draft, key: stockKey(draft.sku, draft.source), hash: contentHash(stockHashInput(draft)) }));
       const rows = await ctx.store.ledger.getMany('stock', 'shop', keyed.map((k) => k.key));
       const changed = keyed.filter((k) => {
         const row = rows.get(k.key);

@@ -5,11 +5,11 @@
  * `erp_pending` is looked up before anything is sent again.
  */
 import { businessError, transientError } from '../core/errors.js';
-import type { PartnerDraft } from '../core/model.js';
-import type { LinkRow } from '../store/index.js';
+import type { ErpPartner, PartnerDraft } from '../core/model.js';
+import { KeyConflictError, type LinkRow } from '../store/index.js';
 import { erpLabel, readCursor } from './common.js';
 import { orderGate } from './order-mapping.js';
-import { buyerIdentity, partnerDraft } from './partner-mapping.js';
+import { buyerIdentity, normaliseVatId, partnerDraft } from './partner-mapping.js';
 import { startReport } from './report.js';
 import type { FlowContext, LedgerFlow } from './types.js';
 
@@ -18,22 +18,55 @@ export interface PartnerData {
   /** Orders this buyer placed that led here (the first few, for explain). */
   orders: string[];
   matchedBy?: 'vatId' | 'email' | 'created';
+  /** The ERP partner code (also the row's ERP key, unless another identity holds that). */
+  code?: string;
   resume?: string;
 }
 
 export const PARTNER_WORK_STATES = ['discovered', 'erp_pending'] as const;
+
+/**
+ * An e-mail match stands for a buyer with a VAT ID only when it cannot be another company:
+ * the partner found has the same VAT ID, or none and the same kind. Otherwise a company
+ * ordering from an address a person already used would be invoiced to that person.
+ */
+function acceptMatch(draft: PartnerDraft, found: ErpPartner, matchedBy: 'vatId' | 'email'): boolean {
+  if (matchedBy === 'vatId' || !draft.vatId) return true;
+  if (found.vatId) return normaliseVatId(found.vatId) === draft.vatId;
+  return found.kind === draft.kind;
+}
+
+/**
+ * Records the link. Two buyer identities may lead to one ERP partner (a VAT ID and an
+ * e-mail of the same company): the ledger's ERP key belongs to the first, the others keep
+ * the code in their data.
+ */
+async function link(ctx: FlowContext, row: LinkRow, code: string, data: PartnerData, message: string, eventData?: unknown): Promise<void> {
+  const change = { state: 'linked', data: { ...data, code }, lastError: null, lastErrorClass: null, attempts: 0, releaseLease: true } as const;
+  const event = { type: 'linked', message, ...(eventData !== undefined && { data: eventData }) };
+  try {
+    await ctx.store.ledger.transition(row.id, ctx.owner, { ...change, erpKey: code }, event);
+  } catch (error) {
+    if (!(error instanceof KeyConflictError)) throw error;
+    await ctx.store.ledger.transition(row.id, ctx.owner, change, { ...event, message: `${message} (the same partner as another buyer identity)` });
+  }
+}
+
+/** The ERP partner code a linked row stands for. */
+export const partnerCodeOf = (row: LinkRow): string | undefined => row.erpKey ?? (row.data as PartnerData | null)?.code;
 
 /** Moves one claimed partner row to `linked`, returning the ERP partner code. */
 export async function resolvePartner(ctx: FlowContext, row: LinkRow): Promise<string> {
   const data = row.data as PartnerData;
   const { ledger } = ctx.store;
   const lookup = await ctx.erp.findPartner({ ...(data.draft.vatId && { vatId: data.draft.vatId }), ...(data.draft.email && { email: data.draft.email }) });
-  if (lookup) {
+  if (lookup && acceptMatch(data.draft, lookup.partner, lookup.matchedBy)) {
+    const code = lookup.partner.code;
     const message = row.state === 'erp_pending'
-      ? `found in ${erpLabel(ctx)} as ${lookup.partner.code} after an interrupted create; not created again`
-      : `found in ${erpLabel(ctx)} as ${lookup.partner.code} by ${lookup.matchedBy === 'vatId' ? 'VAT ID' : 'e-mail'}`;
-    await ledger.transition(row.id, ctx.owner, { state: 'linked', erpKey: lookup.partner.code, data: { ...data, matchedBy: lookup.matchedBy }, lastError: null, lastErrorClass: null, attempts: 0, releaseLease: true }, { type: 'linked', message });
-    return lookup.partner.code;
+      ? `found in ${erpLabel(ctx)} as ${code} after an interrupted create; not created again`
+      : `found in ${erpLabel(ctx)} as ${code} by ${lookup.matchedBy === 'vatId' ? 'VAT ID' : 'e-mail'}`;
+    await link(ctx, row, code, { ...data, matchedBy: lookup.matchedBy }, message);
+    return code;
   }
   if (!ctx.config.flows.subjects.createMissing) {
     throw businessError({
@@ -41,17 +74,12 @@ export async function resolvePartner(ctx: FlowContext, row: LinkRow): Promise<st
       record: { kind: 'partner', key: row.shopKey ?? '' },
     });
   }
-  const pending = await ledger.transition(row.id, ctx.owner, { state: 'erp_pending' }, { type: 'intent', message: `creating the partner in ${erpLabel(ctx)}` });
+  const pending = row.state === 'erp_pending' ? row : await ledger.transition(row.id, ctx.owner, { state: 'erp_pending' }, { type: 'intent', message: `creating the partner in ${erpLabel(ctx)}` });
   const created = await ctx.erp.createPartner(data.draft);
   for (const warning of created.warnings) {
     await ledger.appendEvent(pending.id, { type: 'warning', message: warning.message, data: warning.record });
   }
-  await ledger.transition(
-    pending.id,
-    ctx.owner,
-    { state: 'linked', erpKey: created.code, data: { ...data, matchedBy: 'created' }, lastError: null, lastErrorClass: null, attempts: 0, releaseLease: true },
-    { type: 'created', message: `created in ${erpLabel(ctx)} as ${created.code}`, data: { warnings: created.warnings.map((w) => w.message) } },
-  );
+  await link(ctx, pending, created.code, { ...data, matchedBy: 'created' }, `created in ${erpLabel(ctx)} as ${created.code}`, { warnings: created.warnings.map((w) => w.message) });
   return created.code;
 }
 
@@ -62,7 +90,8 @@ export async function resolvePartner(ctx: FlowContext, row: LinkRow): Promise<st
 export async function ensurePartner(ctx: FlowContext, identity: string, draft: PartnerDraft, orderNumber: string): Promise<string> {
   const { ledger } = ctx.store;
   const { row } = await ledger.ensure('partner', { shopKey: identity }, { state: 'discovered', data: { draft, orders: [orderNumber] } satisfies PartnerData });
-  if (row.state === 'linked' && row.erpKey) return row.erpKey;
+  const linked = row.state === 'linked' ? partnerCodeOf(row) : undefined;
+  if (linked) return linked;
   if (row.state === 'needs_attention' || row.state === 'skipped') {
     throw businessError({
       sentence: `Order ${orderNumber}: its buyer ${identity} waits for a person (${row.lastError ?? row.state}). Fix the partner, retry it, then retry the order.`,

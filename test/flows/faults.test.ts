@@ -1,0 +1,91 @@
+/**
+ * With fault injection on both emulators (5xx, resets, timeouts, 429) every flow converges
+ * to the same end state as a world without faults.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSync } from '../../src/engine/sync.js';
+import type { FlowName } from '../../src/config/schema.js';
+import { orderSpec, startWorld, type World } from './world.js';
+
+const RUN = { dryRun: false, full: false };
+
+async function placeOrders(w: World): Promise<void> {
+  for (let i = 0; i < 6; i++) {
+    const skus = [w.skus[i]!, w.skus[(i + 5) % w.skus.length]!];
+    await w.placeOrder(orderSpec(skus, i % 2 === 0 ? {} : { email: `kupec${i}@example.si`, billing: { firstname: 'Kupec', lastname: `Št. ${i}`, street: ['Ulica 1'], city: 'Kranj', postcode: '4000', countryId: 'SI', company: `Podjetje ${i} d.o.o.`, vatId: `SI1000000${i}` } }));
+  }
+}
+
+/** Runs the flows until nothing is open or failed (at most `rounds`), then once more so late effects (stock minus pending orders) settle. */
+async function converge(w: World, flows: FlowName[], rounds = 12): Promise<void> {
+  for (let round = 0; round < rounds; round++) {
+    const reports = [];
+    for (const flow of flows) reports.push(...(await runSync(w.ctx, flow, RUN)));
+    const open = await w.store.ledger.list({ states: ['discovered', 'partner_ready', 'erp_pending', 'shop_pending', 'in_shop', 'failed', 'resync'] });
+    if (open.length === 0 && reports.every((r) => r.error === undefined)) break;
+  }
+  for (const flow of flows) await runSync(w.ctx, flow, RUN);
+}
+
+async function issueInvoices(w: World): Promise<void> {
+  for (const row of await w.store.ledger.list({ kind: 'order', states: ['in_erp'] })) {
+    const [year, book, number] = row.erpKey!.split('/');
+    await w.admin('icenter', 'POST', '/invoices', { organisation: 1, orderYear: Number(year), orderBook: book, orderNumber: Number(number) });
+  }
+}
+
+function snapshot(w: World) {
+  const shop = w.magento.runtime.state;
+  const products = [...shop.products.values()].map((p) => {
+    const v = p.values.get(0) as Record<string, unknown>;
+    return `${p.sku}|${String(v.name)}|${String(v.price)}|${String(v.status)}`;
+  }).sort();
+  const stock = [...shop.sourceItems.entries()].flatMap(([sku, bySource]) => [...bySource.entries()].map(([source, item]) => `${sku}@${source}=${String(item.quantity)}`)).sort();
+  const erpOrders = [...w.icenter.state().orgs.get(1)!.orders.values()].map((o) => o.orderReference).sort();
+  const invoices = [...shop.invoices.values()].length;
+  const attachments = [...shop.attachments.values()].reduce((n, list) => n + list.length, 0);
+  const emails = shop.emails.filter((e) => e.kind === 'invoice').length;
+  return { products, stock, erpOrders, invoices, attachments, emails };
+}
+
+describe('convergence under faults', () => {
+  let clean: World;
+  let faulty: World;
+  beforeAll(async () => {
+    clean = await startWorld({ items: 30 });
+    faulty = await startWorld({ items: 30, config: { worker: { maxAttempts: 20, backoffBase: '1ms', backoffMax: '5ms', concurrency: 2 } } });
+    await placeOrders(clean);
+    await placeOrders(faulty);
+  });
+  afterAll(async () => {
+    await clean?.close();
+    await faulty?.close();
+  });
+
+  it('ends in the same state with and without faults', async () => {
+    await converge(clean, ['products', 'stock', 'subjects', 'orders']);
+    await faulty.admin('magento', 'PUT', '/faults', {
+      seed: 5,
+      rules: [{ path: '*', status: 503, rate: 0.1 }, { path: '*', reset: true, rate: 0.05 }, { path: '*', status: 429, retryAfterSeconds: 0, rate: 0.05 }],
+    });
+    faulty.icenter.setFaults({ seed: 5, rules: [{ kind: 'status', status: 500, rate: 0.1 }, { kind: 'reset', rate: 0.05 }, { kind: 'timeout', timeoutMs: 200, rate: 0.03 }, { kind: 'status', status: 429, rate: 0.05 }] });
+    await converge(faulty, ['products', 'stock', 'subjects', 'orders']);
+
+    await issueInvoices(clean);
+    await issueInvoices(faulty);
+    await converge(clean, ['invoices']);
+    await converge(faulty, ['invoices']);
+
+    const a = snapshot(clean);
+    const b = snapshot(faulty);
+    expect(a.erpOrders).toHaveLength(6);
+    expect(a.invoices).toBe(6);
+    expect(b).toEqual(a);
+    // The faults really happened, on both sides.
+    expect(faulty.icenter.requestLog().filter((e) => e.fault !== undefined).length).toBeGreaterThan(5);
+    const applied = (faulty.magento.runtime.faults.current().rules ?? []).reduce((n, r) => n + ((r as { applied?: number }).applied ?? 0), 0);
+    expect(applied).toBeGreaterThan(5);
+    const attention = await faulty.store.ledger.list({ states: ['needs_attention'] });
+    expect(attention.map((r) => `${r.kind} ${r.shopKey}: ${r.lastError}`)).toEqual([]);
+  });
+});
