@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { configSchema, type Config } from '../../src/config/schema.js';
-import { createErp, createShop } from '../../src/connectors/registry.js';
+import { createErp, createShop, type ConnectorDeps } from '../../src/connectors/registry.js';
 import { generateIcenterSeed, startIcenterEmulator, type IcenterEmulator } from '../../src/emulators/icenter/index.js';
 import { buildPlaceOrder, startMagentoEmulator, type MagentoEmulator, type PlaceOrderSpec } from '../../src/emulators/magento/index.js';
 import type { FlowContext, FlowTestHooks } from '../../src/flows/types.js';
@@ -27,7 +27,7 @@ export interface World {
   /** SKUs whose price was left out (WorldOptions.withoutPrice). */
   withoutPrice: string[];
   /** A fresh context (new connectors, same store): a "restarted process". */
-  restart(hooks?: FlowTestHooks): FlowContext;
+  restart(hooks?: FlowTestHooks, onRemoteCall?: ConnectorDeps['onRemoteCall']): FlowContext;
   placeOrder(spec: PlaceOrderSpec): Promise<{ entity_id: number; increment_id: string; grand_total: number }>;
   admin<T = unknown>(system: 'magento' | 'icenter', method: string, path: string, body?: unknown): Promise<T>;
   close(): Promise<void>;
@@ -83,10 +83,11 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const config = configSchema.parse(raw);
   const store = await openStore({ url: config.store.url });
   const contexts: FlowContext[] = [];
-  const makeCtx = (hooks?: FlowTestHooks): FlowContext => {
+  const makeCtx = (hooks?: FlowTestHooks, onRemoteCall?: ConnectorDeps['onRemoteCall']): FlowContext => {
+    const deps: ConnectorDeps = { logger: silent, ...(onRemoteCall && { onRemoteCall }) };
     const ctx: FlowContext = {
-      erp: createErp(config.erp, { logger: silent }),
-      shop: createShop(config.shop, { logger: silent }),
+      erp: createErp(config.erp, deps),
+      shop: createShop(config.shop, deps),
       store,
       config,
       logger: silent,
