@@ -57,7 +57,8 @@ export function createProductPort(client: MagentoClient, settings: MagentoSettin
   async function findProducts(skus: Sku[]): Promise<Map<Sku, ShopProductState>> {
     const wanted = [...new Set(skus)];
     // MySQL compares SKUs case-insensitively: match answers back to the SKU asked for.
-    const byLower = new Map(wanted.map((sku) => [sku.toLowerCase(), sku]));
+    const byLower = new Map<string, Sku[]>();
+    for (const sku of wanted) byLower.set(sku.toLowerCase(), [...(byLower.get(sku.toLowerCase()) ?? []), sku]);
     const found = new Map<Sku, ShopProductState>();
     // A comma inside a SKU would split an `in` list: those are looked up one by one.
     const plain = wanted.filter((sku) => !sku.includes(','));
@@ -68,14 +69,14 @@ export function createProductPort(client: MagentoClient, settings: MagentoSettin
     ];
     const pages = await mapLimited(requests, settings.maxConcurrent, (run) => run());
     for (const item of pages.flat()) {
-      const sku = byLower.get(String(item.sku).toLowerCase());
-      if (sku === undefined) continue;
-      const state: ShopProductState = { sku };
-      if (item.id !== undefined) state.id = String(item.id);
-      if (item.name !== undefined) state.name = item.name;
-      if (item.status !== undefined) state.enabled = item.status === 1;
-      if (item.type_id !== undefined) state.typeId = item.type_id;
-      found.set(sku, state);
+      for (const sku of byLower.get(String(item.sku).toLowerCase()) ?? []) {
+        const state: ShopProductState = { sku };
+        if (item.id !== undefined) state.id = String(item.id);
+        if (item.name !== undefined) state.name = item.name;
+        if (item.status !== undefined) state.enabled = item.status === 1;
+        if (item.type_id !== undefined) state.typeId = item.type_id;
+        found.set(sku, state);
+      }
     }
     return found;
   }

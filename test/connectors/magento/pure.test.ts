@@ -11,13 +11,12 @@ import { productBody } from '../../../src/connectors/magento/products.js';
 import { magentoUtc, searchCriteriaQuery } from '../../../src/connectors/magento/search-criteria.js';
 import { dec } from '../../../src/core/decimal.js';
 import { asSku } from '../../../src/core/model.js';
+import { SHARED_MAGENTO, sampleOrder } from './sample.js';
 
-const SHARED = '/work/shared/magento';
-const vectors = JSON.parse(readFileSync(`${SHARED}/oauth-vectors.json`, 'utf8')) as {
+const vectors = JSON.parse(readFileSync(`${SHARED_MAGENTO}/oauth-vectors.json`, 'utf8')) as {
   consumer_secret: string; token_secret: string; oauth_params: Record<string, string>;
   cases: { label: string; method: string; url: string; rfc5849: string; magento_2_4_8: string; magento_2_4_4_to_2_4_7: string; rfc_matches_2_4_7: boolean }[];
 };
-export const sampleOrder = (): Json => JSON.parse(readFileSync(`${SHARED}/samples/orders/get-order-response.json`, 'utf8')) as Json;
 
 describe('OAuth 1.0a HMAC-SHA256 golden vectors', () => {
   const credentials = {
