@@ -5,23 +5,14 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isSyncError, type SyncError } from '../../../src/core/errors.js';
+import type { SyncError } from '../../../src/core/errors.js';
 import { dec } from '../../../src/core/decimal.js';
 import { asShopOrderId, asSku, type ShopStockDraft } from '../../../src/core/model.js';
 import type { RecordOutcome } from '../../../src/core/ports.js';
 import { admin, call, criteria } from '../../emulators/magento/helpers.js';
+import { failure } from '../../contract/shop-port/conformance.js';
 import { startMagentoHarness, type MagentoHarness } from '../../contract/shop-port/magento-setup.js';
 import { sampleOrder } from './sample.js';
-
-async function failure(promise: Promise<unknown>): Promise<SyncError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isSyncError(error)) return error;
-    throw new Error(`expected a SyncError, got ${String(error)}`, { cause: error });
-  }
-  throw new Error('expected the call to fail');
-}
 
 type LogEntry = { method: string; path: string; store: string | null; status: number; query: string };
 const requests = async (h: MagentoHarness): Promise<LogEntry[]> => (await admin(h.emulator, 'GET', '/requests')).body as LogEntry[];

@@ -46,7 +46,8 @@ export interface ShopPortConformanceSetup {
   teardown(): Promise<void>;
 }
 
-async function failure(promise: Promise<unknown>): Promise<SyncError> {
+/** The SyncError a call fails with (fails the test when it resolves or throws something else). */
+export async function failure(promise: Promise<unknown>): Promise<SyncError> {
   try {
     await promise;
   } catch (error) {
