@@ -4,7 +4,7 @@
  * in_erp, every state committed before the next remote call (ARCHITECTURE.md, exactly-once).
  */
 import { businessError } from '../core/errors.js';
-import { asShopOrderId, type ErpOrder, type ShopOrder } from '../core/model.js';
+import { asShopOrderId, asSku, type ErpOrder, type ShopOrder } from '../core/model.js';
 import type { LinkRow } from '../store/index.js';
 import { erpLabel, readCursor, shopLabel } from './common.js';
 import { ORDER_WORK_STATES, type OrderData } from './order-data.js';
@@ -22,15 +22,30 @@ function initialData(order: ShopOrder): OrderData {
   };
 }
 
-async function toPartnerReady(ctx: FlowContext, row: LinkRow, order: ShopOrder): Promise<LinkRow> {
+/**
+ * SKUs the ERP confirmed lately, so that a run of many orders for the same goods does not ask
+ * again for every order. Short-lived: an item deleted in the ERP is noticed within minutes,
+ * and the ERP refuses an order with an unknown item anyway.
+ */
+const KNOWN_SKU_TTL_MS = 10 * 60_000;
+type KnownSkus = Map<string, number>;
+
+async function missingSkus(ctx: FlowContext, needed: string[], known: KnownSkus): Promise<string[]> {
+  const now = Date.now();
+  const unknown = needed.filter((sku) => (known.get(sku) ?? 0) < now);
+  if (unknown.length === 0) return [];
+  const existing = await ctx.erp.existingSkus(unknown.map(asSku));
+  for (const sku of existing) known.set(sku, now + KNOWN_SKU_TTL_MS);
+  return unknown.filter((sku) => !existing.has(asSku(sku)));
+}
+
+async function toPartnerReady(ctx: FlowContext, row: LinkRow, order: ShopOrder, known: KnownSkus): Promise<LinkRow> {
   const data = row.data as OrderData;
   const gate = orderGate(order, ctx.config.flows.orders);
   if (gate !== undefined) {
     return ctx.store.ledger.transition(row.id, ctx.owner, { state: 'skipped', releaseLease: true }, { type: 'skipped', message: `not entered: ${gate}` });
   }
-  const needed = requiredSkus(order, ctx.config.flows.orders);
-  const existing = await ctx.erp.existingSkus(needed as never[]);
-  const missing = needed.filter((sku) => !existing.has(sku as never));
+  const missing = await missingSkus(ctx, requiredSkus(order, ctx.config.flows.orders), known);
   if (missing.length > 0) {
     const list = missing.join(', ');
     throw businessError({
@@ -112,6 +127,7 @@ async function afterInErp(ctx: FlowContext, row: LinkRow, order: ShopOrder, erp:
 }
 
 export function createOrdersFlow(): LedgerFlow {
+  const known: KnownSkus = new Map();
   return {
     name: 'orders',
     kind: 'ledger',
@@ -152,7 +168,7 @@ export function createOrdersFlow(): LedgerFlow {
       const data = row.data as OrderData;
       const order = await ctx.shop.getOrder(asShopOrderId(data.orderId));
       if (row.state === 'discovered') {
-        row = await toPartnerReady(ctx, row, order);
+        row = await toPartnerReady(ctx, row, order, known);
         if (row.state === 'skipped') return;
       }
       if (row.state === 'erp_pending') {
