@@ -3,16 +3,33 @@
  * minimal file names only the two connections. `icsync config schema` prints this as
  * JSON Schema for editors; docs/CONFIGURATION.md explains every key.
  */
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { decimalText, duration, flag, positiveWholeNumber, wholeNumber } from '../core/settings.js';
 import { erpConnectorSchema, shopConnectorSchema } from '../connectors/registry.js';
 
 /** When a flow runs: every N (`every: 15m`) or on a cron expression (`cron: "*\/5 * * * *"`). */
+function isValidCron(pattern: string): boolean {
+  try {
+    new Cron(pattern, { paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const scheduleSchema = z
-  .union([
-    z.object({ every: duration() }).strict(),
-    z.object({ cron: z.string({ error: 'expected a cron expression such as "*/5 * * * *"' }) }).strict(),
-  ], { error: 'expected { every: 15m } or { cron: "*/5 * * * *" }' })
+  .object({
+    every: duration().optional(),
+    cron: z
+      .string({ error: 'expected a cron expression such as "*/5 * * * *"' })
+      .refine(isValidCron, { error: 'expected a cron expression such as "*/5 * * * *"' })
+      .optional(),
+  })
+  .strict()
+  .refine((schedule) => (schedule.every === undefined) !== (schedule.cron === undefined), {
+    error: 'expected either every (such as 15m) or cron (such as "*/5 * * * *"), not both or neither',
+  })
   .describe('When the flow runs on its own under `icsync run`.');
 
 const flowBase = (every: string) => ({

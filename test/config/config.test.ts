@@ -58,12 +58,13 @@ describe('configuration', () => {
   });
 
   it('lists every problem, each with its path, what is expected and what it got', () => {
-    const bad = text.replace('organisationId: 2', 'organisationId: abc').replace('type: magento', 'type: magento\n  colour: blue') + '\nflows:\n  stock:\n    schedule: { every: soon }\n';
+    const bad = text.replace('organisationId: 2', 'organisationId: abc').replace('type: magento', 'type: magento\n  colour: blue') + '\nflows:\n  stock:\n    schedule: { every: soon }\n  orders:\n    schedule: { cron: "61 * * * *" }\n';
     const problems = problemsOf(bad, env);
     expect(problems).toContain('erp.icenter.organisationId: expected a whole number, got "abc"');
     expect(problems.some((p) => p.startsWith('shop.colour: is not a setting icsync knows'))).toBe(true);
     expect(problems.some((p) => p.startsWith('flows.stock.schedule.every: expected a duration'))).toBe(true);
-    expect(problems.length).toBeGreaterThanOrEqual(3);
+    expect(problems).toContain('flows.orders.schedule.cron: expected a cron expression such as "*/5 * * * *", got "61 * * * *"');
+    expect(problems.length).toBeGreaterThanOrEqual(4);
   });
 
   it('names the environment variable or file that is missing', () => {
