@@ -30,6 +30,7 @@ const scheduleSchema = z
   .refine((schedule) => (schedule.every === undefined) !== (schedule.cron === undefined), {
     error: 'expected either every (such as 15m) or cron (such as "*/5 * * * *"), not both or neither',
   })
+  .transform((schedule): { every: number } | { cron: string } => (schedule.cron !== undefined ? { cron: schedule.cron } : { every: schedule.every ?? 0 }))
   .describe('When the flow runs on its own under `icsync run`.');
 
 const flowBase = (every: string) => ({
