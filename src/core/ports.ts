@@ -128,8 +128,17 @@ export interface ShopPort {
   /** Writes stock rows, batched as the shop allows. Key of an outcome: `${sku}@${source}`. */
   writeStock(rows: ShopStockDraft[]): Promise<RecordOutcome[]>;
 
-  /** Orders updated since `updatedSince`, page by page, oldest first. */
-  orders(options: { updatedSince?: Date; statuses?: string[]; pageSize?: number }): AsyncIterable<ShopOrder[]>;
+  /**
+   * Orders updated since `updatedSince`, page by page, oldest first. An order that cannot be
+   * read into the model is left out of its page and handed to `onUnreadable` (with a business
+   * error naming it), so one bad order never stops the others.
+   */
+  orders(options: {
+    updatedSince?: Date;
+    statuses?: string[];
+    pageSize?: number;
+    onUnreadable?: (order: { id: ShopOrderId; number?: string }, error: Error) => void | Promise<void>;
+  }): AsyncIterable<ShopOrder[]>;
   getOrder(id: ShopOrderId): Promise<ShopOrder>;
   /** Finds an order by its customer-facing number. */
   findOrderByNumber(number: string): Promise<ShopOrder | undefined>;

@@ -4,7 +4,8 @@
  * whole delta is read, whatever changes while it is read.
  */
 import { businessError, isSyncError } from '../../core/errors.js';
-import type { ShopOrder, ShopOrderId } from '../../core/model.js';
+import { asShopOrderId, type ShopOrder, type ShopOrderId } from '../../core/model.js';
+import type { ShopPort } from '../../core/ports.js';
 import type { MagentoClient } from './client.js';
 import type { MagentoSettings } from './config.js';
 import { TARGET } from './errors.js';
@@ -34,7 +35,7 @@ export function createOrderPort(client: MagentoClient, settings: MagentoSettings
       query: searchCriteriaQuery({ filterGroups, sortOrders: [{ field: 'entity_id', direction: 'ASC' }], pageSize, currentPage: 1 }),
     });
 
-  async function* orders(options: { updatedSince?: Date; statuses?: string[]; pageSize?: number }): AsyncIterable<ShopOrder[]> {
+  async function* orders(options: Parameters<ShopPort['orders']>[0]): AsyncIterable<ShopOrder[]> {
     const groups: Filter[][] = [];
     if (options.updatedSince) {
       const from = new Date(options.updatedSince.getTime() - settings.orderOverlapMinutes * 60_000);
@@ -51,7 +52,19 @@ export function createOrderPort(client: MagentoClient, settings: MagentoSettings
         return { items: page.items ?? [], ...(typeof page.total_count === 'number' && { total_count: page.total_count }) };
       },
     });
-    for await (const page of pages) yield page.map(normalise);
+    for await (const page of pages) {
+      const readable: ShopOrder[] = [];
+      for (const raw of page) {
+        try {
+          readable.push(normalise(raw));
+        } catch (error) {
+          // Without a callback the caller asked to hear of every failure: keep the old strictness.
+          if (!options.onUnreadable) throw error;
+          await options.onUnreadable({ id: asShopOrderId(String(raw.entity_id)), ...(raw.increment_id !== undefined && { number: String(raw.increment_id) }) }, error as Error);
+        }
+      }
+      yield readable;
+    }
   }
 
   async function getOrder(id: ShopOrderId): Promise<ShopOrder> {

@@ -77,6 +77,18 @@ describe('magento connector over HTTP (2.4.8)', () => {
     expect(closed).toEqual([]);
   });
 
+  it('leaves an unreadable order out of its page, names it, and reads the others', async () => {
+    const good = await h.placeOrder();
+    const bad = await admin(h.emulator, 'POST', '/orders', { ...sampleOrder(), increment_id: 'BROKEN-1', created_at: 'yesterday-ish' });
+    expect(bad.status).toBe(200);
+    const unreadable: { number?: string; message: string }[] = [];
+    const read = [];
+    for await (const page of h.port.orders({ onUnreadable: (order, error) => void unreadable.push({ number: order.number, message: (error as SyncError).sentence }) })) read.push(...page);
+    expect(read.map((o) => o.id)).toContain(good);
+    expect(read.map((o) => o.number)).not.toContain('BROKEN-1');
+    expect(unreadable).toEqual([{ number: 'BROKEN-1', message: expect.stringContaining('Order BROKEN-1 could not be read') }]);
+  });
+
   it('creates products through /rest/all with exact prices and never echoes type or set on update', async () => {
     const sku = asSku('NEW-1');
     const draft = { sku, name: 'Nov izdelek', price: dec('19.99'), enabled: true, weight: dec('0.125'), taxClassId: 2, attributes: { description: 'Opis' } };
