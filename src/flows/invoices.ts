@@ -68,7 +68,9 @@ async function finishInShop(ctx: FlowContext, row: LinkRow): Promise<void> {
     await ledger.transition(row.id, ctx.owner, { data }, { type: 'pdf_attached', message: `attached ${pdf.fileName}` });
   }
   if (settings.sendEmail && !data.emailSent) {
-    await ctx.shop.sendInvoiceEmail(invoiceId);
+    // After a crash between sending and recording, the shop's own flag says it went out.
+    const current = (await ctx.shop.listInvoices(asShopOrderId(data.orderId))).find((inv) => inv.id === invoiceId);
+    if (!current?.emailSent) await ctx.shop.sendInvoiceEmail(invoiceId);
     data = { ...data, emailSent: true };
     await ledger.transition(row.id, ctx.owner, { data }, { type: 'email_sent', message: 'invoice e-mail sent to the buyer' });
   }

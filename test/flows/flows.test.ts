@@ -73,6 +73,25 @@ describe('flows over HTTP', () => {
     expect(String(item?.quantity)).toBe('12');
   });
 
+  it('products dry run: shows the per-record diff and writes nothing', async () => {
+    const sku = w.skus[1]!;
+    const item = w.icenter.state().orgs.get(1)!.items.find((i) => i.ItemID === sku)!;
+    const before = item.ItemTitle1;
+    item.ItemTitle1 = 'Suho ime';
+    item.modified = w.icenter.state().stamp();
+    const requestsBefore = w.magento.runtime.requests.filter((r) => r.method !== 'GET').length;
+    const hashBefore = (await w.store.ledger.get('product', { shopKey: sku }))?.contentHash;
+    const dry = await one(w, 'products', { dryRun: true });
+    expect(dry.dryRun).toBe(true);
+    expect(dry.counts.wouldUpdate).toBe(1);
+    expect(dry.changes.find((c) => c.key === sku)).toEqual({ kind: 'product', key: sku, action: 'update', fields: { name: [before, 'Suho ime'] } });
+    // The product refused earlier is tried again on every run, from its stored draft.
+    expect(dry.changes.find((c) => c.key === noPrice)?.action).toBe('create');
+    expect(w.magento.runtime.requests.filter((r) => r.method !== 'GET').length).toBe(requestsBefore);
+    expect((await w.store.ledger.get('product', { shopKey: sku }))?.contentHash).toBe(hashBefore);
+    expect((await one(w, 'products')).counts.updated).toBe(1);
+  });
+
   describe('orders', () => {
     const numbers: Record<string, string> = {};
     beforeAll(async () => {
