@@ -45,8 +45,6 @@ const productsSchema = z
     includeInactive: flag().default(true).describe('Read inactive ERP items too, so their shop products get disabled (never deleted).'),
     priceList: z.string().optional().describe('ERP price list whose price becomes the shop price. Without it, prices are not written.'),
     shopPricesIncludeVat: flag().default(false).describe('Whether the shop catalogue prices include VAT (Magento: Stores > Configuration > Tax > Catalog Prices).'),
-    attributeSetId: positiveWholeNumber().default(4).describe('Attribute set of new products.'),
-    websiteIds: z.array(positiveWholeNumber()).default([1]).describe('Websites new products are assigned to.'),
     fieldMap: z
       .record(z.string(), z.string())
       .default({ description: 'description', ean: 'ean' })
@@ -59,8 +57,11 @@ const stockSchema = z
   .object({
     ...flowBase('5m'),
     subtractPendingOrders: flag()
-      .default(true)
-      .describe('Subtract quantities of shop orders not yet entered in the ERP, so the shop never sells what is already promised.'),
+      .default(false)
+      .describe(
+        'Subtract quantities of shop orders not yet entered in the ERP from what is written, so the shop never sells what is already promised. ' +
+          'Turn it on with legacy stock items (no reservations). With MSI leave it off: Magento already holds unshipped orders back as reservations, and both would count them twice.',
+      ),
     batchSize: positiveWholeNumber().default(500).describe('Stock rows handed to the shop connector at a time (it batches further as the shop allows).'),
   })
   .strict();

@@ -3,7 +3,7 @@
  * recorded as ledger rows; each row then moves discovered → partner_ready → erp_pending →
  * in_erp, every state committed before the next remote call (ARCHITECTURE.md, exactly-once).
  */
-import { businessError } from '../core/errors.js';
+import { businessError, isSyncError } from '../core/errors.js';
 import { asShopOrderId, asSku, type ErpOrder, type ShopOrder } from '../core/model.js';
 import type { LinkRow } from '../store/index.js';
 import { erpLabel, readCursor, shopLabel } from './common.js';
@@ -138,7 +138,19 @@ export function createOrdersFlow(): LedgerFlow {
       const settings = ctx.config.flows.orders;
       const since = await readCursor(ctx, 'orders', options.full);
       let newest: string | undefined;
-      for await (const page of ctx.shop.orders({ ...(since && { updatedSince: since }), statuses: settings.statuses })) {
+      // An order the shop connector cannot read waits for a person under its number; the others go on.
+      const onUnreadable = async (order: { id: string; number?: string }, error: Error) => {
+        rb.count('unreadable');
+        const key = order.number ?? `id:${order.id}`;
+        const sentence = isSyncError(error) ? error.sentence : error.message;
+        rb.problem('order', key, sentence);
+        if (options.dryRun) return;
+        const { row } = await ctx.store.ledger.ensure('order', { shopKey: key }, { state: 'needs_attention', data: { orderId: order.id, createdAt: '', lines: [], resume: 'discovered' } satisfies OrderData });
+        if (row.state === 'needs_attention' && row.lastError !== sentence) {
+          await ctx.store.ledger.transition(row.id, null, { lastError: sentence, lastErrorClass: 'business' }, { type: 'needs_attention', message: sentence });
+        }
+      };
+      for await (const page of ctx.shop.orders({ ...(since && { updatedSince: since }), statuses: settings.statuses, onUnreadable })) {
         options.signal?.throwIfAborted();
         for (const order of page) {
           rb.count('read');

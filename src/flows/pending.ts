@@ -31,7 +31,9 @@ export async function pendingQuantities(ctx: FlowContext): Promise<Map<string, D
   const since = await readCursor(ctx, 'orders', false);
   if (since === undefined) return pending;
   const settings = ctx.config.flows.orders;
-  for await (const page of ctx.shop.orders({ updatedSince: since, statuses: settings.statuses })) {
+  // An order the shop cannot read promises nothing we could count; the orders flow reports it.
+  const onUnreadable = () => undefined;
+  for await (const page of ctx.shop.orders({ updatedSince: since, statuses: settings.statuses, onUnreadable })) {
     for (const order of page) {
       if (known.has(order.number) || orderGate(order, settings) !== undefined) continue;
       if ((await ctx.store.ledger.get('order', { shopKey: order.number })) !== undefined) continue;

@@ -4,7 +4,7 @@
  * protocol as an order: `erp_pending` is committed before the create, and a row found in
  * `erp_pending` is looked up before anything is sent again.
  */
-import { businessError, transientError } from '../core/errors.js';
+import { businessError, transientError, isSyncError } from '../core/errors.js';
 import type { ErpPartner, PartnerDraft } from '../core/model.js';
 import { KeyConflictError, type LinkRow } from '../store/index.js';
 import { erpLabel, readCursor } from './common.js';
@@ -121,7 +121,11 @@ export function createSubjectsFlow(): LedgerFlow {
       const settings = ctx.config.flows.orders;
       const since = await readCursor(ctx, 'subjects', options.full);
       let newest: string | undefined;
-      for await (const page of ctx.shop.orders({ ...(since && { updatedSince: since }), statuses: settings.statuses })) {
+      // An unreadable order waits for a person in the orders flow; here it only must not stop the others.
+      const onUnreadable = (order: { id: string; number?: string }, error: Error) => {
+        rb.problem('order', order.number ?? `id:${order.id}`, isSyncError(error) ? error.sentence : error.message);
+      };
+      for await (const page of ctx.shop.orders({ ...(since && { updatedSince: since }), statuses: settings.statuses, onUnreadable })) {
         options.signal?.throwIfAborted();
         for (const order of page) {
           if (newest === undefined || order.updatedAt > newest) newest = order.updatedAt;

@@ -4,6 +4,7 @@ import { runSync } from '../../src/engine/sync.js';
 import { retryRecord } from '../../src/engine/records.js';
 import type { FlowReport, RunOptions } from '../../src/flows/types.js';
 import { orderSpec, startWorld, type World } from './world.js';
+import { buildPlaceOrder } from '../../src/emulators/magento/index.js';
 
 const RUN: RunOptions = { dryRun: false, full: false };
 const one = async (w: World, flow: Parameters<typeof runSync>[1], options: Partial<RunOptions> = {}): Promise<FlowReport> => {
@@ -106,6 +107,8 @@ describe('flows over HTTP', () => {
       await place('noIdentity', { email: '' });
       await place('exoticName', { email: 'wang@example.cn', billing: { firstname: '王', lastname: 'Wei 😀', street: ['Road 1'], city: 'Beijing', postcode: '100000', countryId: 'CN' } });
       await place('second', {});
+      const broken = await w.admin<{ increment_id: string }>('magento', 'POST', '/orders', { ...buildPlaceOrder(orderSpec([s[0]!])), created_at: 'not a date' });
+      numbers.unreadable = broken.increment_id;
     });
 
     it('subjects then orders: good orders reach the ERP once; bad ones wait with their own reason', async () => {
@@ -120,6 +123,9 @@ describe('flows over HTTP', () => {
       const unknown = await state('unknownSku');
       expect(unknown.state).toBe('needs_attention');
       expect(unknown.lastError).toContain('SKU NI.V.ICENTRU is not in iCenter');
+      const unreadable = await state('unreadable');
+      expect(unreadable.state).toBe('needs_attention');
+      expect(unreadable.lastError).toContain(`Order ${numbers.unreadable} could not be read`);
       const noIdentity = await state('noIdentity');
       expect(noIdentity.state).toBe('needs_attention');
       expect(noIdentity.lastError).toMatch(/neither a VAT ID nor an e-mail/);
