@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -81,5 +81,19 @@ describe('configuration', () => {
   it('prints a JSON Schema that names the sections', () => {
     const schema = configJsonSchema() as { properties: Record<string, unknown> };
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['store', 'shop', 'erp', 'mappings', 'flows', 'worker']));
+  });
+});
+
+describe('icsync.example.yaml', () => {
+  it('passes the same validation as a real configuration', () => {
+    const text = readFileSync(new URL('../../icsync.example.yaml', import.meta.url), 'utf8');
+    const env = {
+      MAGENTO_CONSUMER_KEY: 'ck-example', MAGENTO_CONSUMER_SECRET: 'cs-example', MAGENTO_ACCESS_TOKEN: 'at-example',
+      MAGENTO_ACCESS_TOKEN_SECRET: 'ats-example', ICENTER_PASSWORD: 'pw-example',
+    };
+    const { config } = parseConfigText(text, 'icsync.example.yaml', env);
+    expect(config.mappings.warehouses).toEqual({ '0000001': 'default', '0000003': 'maribor' });
+    expect(config.flows.orders.schedule).toEqual({ cron: '*/2 * * * *' });
+    expect(config.flows.stock.subtractPendingOrders).toBe(false);
   });
 });
