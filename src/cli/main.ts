@@ -1,47 +1,81 @@
 /**
  * The `icsync` command. Each command lives in commands/<name>.ts and registers itself here.
- * Exit codes: 0 ok, 1 failure, 2 usage or configuration (see exit-codes.ts).
+ * Exit codes: 0 ok, 1 failure, 2 usage or configuration (see exit-codes.ts). Expected
+ * failures end with one sentence on stderr, never a stack trace.
  */
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/index.js';
+import { isSyncError } from '../core/errors.js';
+import { RecordNotFoundError } from '../engine/index.js';
+import { StoreConfigError, StoreError } from '../store/index.js';
 import { CliExit, EXIT } from './exit-codes.js';
+import { processIo, type CliIo } from './io.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerDoctorCommand } from './commands/doctor.js';
+import { registerEmulateCommand } from './commands/emulate.js';
+import { registerExplainCommand } from './commands/explain.js';
+import { registerRecordCommands } from './commands/records.js';
+import { registerRunCommand } from './commands/run.js';
+import { registerStatusCommand } from './commands/status.js';
+import { registerSyncCommand } from './commands/sync.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
 
-export function buildProgram(): Command {
+export function buildProgram(io: CliIo = processIo()): Command {
   const program = new Command('icsync')
     .description('Keeps a Magento 2 shop and an ERP (SAOP iCenter) in step: products, stock, customers, orders and invoices.')
     .version(version, '-V, --version')
     .option('-c, --config <file>', 'configuration file (default: $ICSYNC_CONFIG or ./icsync.yaml)')
     .addHelpText('after', '\nExit codes: 0 ok, 1 failure, 2 usage or configuration error.')
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError()
     .exitOverride();
-  registerConfigCommands(program);
+  const env = { program, io };
+  registerConfigCommands(env);
+  registerRunCommand(env);
+  registerSyncCommand(env);
+  registerStatusCommand(env);
+  registerExplainCommand(env);
+  registerRecordCommands(env);
+  registerDoctorCommand(env);
+  registerEmulateCommand(env);
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const program = buildProgram(io);
   try {
     await program.parseAsync(argv);
     return EXIT.ok;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // --help and --version end here with code 0; usage errors were already printed.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    }
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      return EXIT.usage;
-    }
-    if (error instanceof CliExit) {
-      if (error.message) process.stderr.write(`${error.message}\n`);
-      return error.code;
-    }
-    process.stderr.write(`icsync: ${(error as Error).message ?? String(error)}\n`);
+    return reportError(error, io);
+  }
+}
+
+/** The exit code for a thrown error, after writing the one sentence a person needs. */
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // --help and --version end here with code 0; usage errors were already printed.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof ConfigError || error instanceof StoreConfigError) {
+    io.err(`${error.message}\n`);
+    return EXIT.usage;
+  }
+  if (error instanceof CliExit) {
+    if (error.message) io.err(`${error.message}\n`);
+    return error.code;
+  }
+  if (isSyncError(error)) {
+    io.err(`${error.sentence}\n`);
+    return error.errorClass === 'configuration' ? EXIT.usage : EXIT.failure;
+  }
+  if (error instanceof RecordNotFoundError || error instanceof StoreError) {
+    io.err(`${error.message}\n`);
     return EXIT.failure;
   }
+  io.err(`icsync: ${(error as Error).message ?? String(error)}\n`);
+  return EXIT.failure;
 }

@@ -1,0 +1,65 @@
+/**
+ * `icsync emulate magento|icenter [options]`: a local stand-in for the shop or the ERP, for
+ * trying icsync out and for tests. Prints one JSON line (base URL and the emulator's own
+ * test credentials), then runs until SIGINT/SIGTERM.
+ */
+import { Option } from 'commander';
+import { runIcenterEmulatorFromArgs, type IcenterEmulatorCliOptions } from '../../emulators/icenter/index.js';
+import { runMagentoEmulatorFromArgs, type MagentoEmulatorCliOptions } from '../../emulators/magento/cli.js';
+import { MAGENTO_VERSIONS } from '../../emulators/magento/index.js';
+import { CliExit, EXIT } from '../exit-codes.js';
+import type { CommandEnv } from './shared.js';
+
+export function registerEmulateCommand({ program, io }: CommandEnv): void {
+  const emulate = program.command('emulate').description('run a local emulator of the shop or the ERP (for trying icsync out)');
+
+  emulate
+    .command('magento')
+    .description('emulate the Magento 2 REST API (OAuth 1.0a integration, MSI, orders, invoices)')
+    .option('--port <port>', 'port to listen on (0 = any free port)', '8080')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--seed <seed>', 'starting data: demo, none, or a JSON file')
+    .addOption(new Option('--version <version>', 'Magento version to behave like').choices([...MAGENTO_VERSIONS]).default('2.4.8'))
+    .option('--enable-integration-as-bearer', 'accept the integration access token as a Bearer token (2.4.4+ setting)')
+    .option('--async-consumer', 'process bulk (async) requests as a consumer would')
+    .action(async (opts: MagentoEmulatorCliOptions) => {
+      const emulator = await start(() => runMagentoEmulatorFromArgs({ ...opts, write: (line) => io.out(`${line}\n`) }));
+      await runUntilStopped(io, () => emulator.close());
+    });
+
+  emulate
+    .command('icenter')
+    .description('emulate the SAOP iCenter REST API (Basic auth, OrganisationId, XML answers)')
+    .option('--port <port>', 'port to listen on (0 = any free port)', '8383')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--seed <seed>', 'starting data: demo, a JSON file, or gen:<items>[:<seed>]', 'demo')
+    .option('--tls', 'serve HTTPS with a self-signed certificate (its CA file is printed)')
+    .addOption(new Option('--encoding <encoding>', 'character set of the answers').choices(['utf-8', 'windows-1250']))
+    .option('--no-charset', 'leave the charset out of Content-Type')
+    .option('--get-order-status-empty', 'answer GetOrderStatus with nothing (as some installations do)')
+    .option('--auto-invoice-delay-ms <ms>', 'issue an invoice for each new order after this many milliseconds')
+    .option('--user <user>', 'user name to accept')
+    .option('--password <password>', 'password to accept')
+    .action(async (opts: IcenterEmulatorCliOptions & { charset?: boolean }) => {
+      const { charset, ...rest } = opts;
+      // The iCenter emulator prints its handshake line on stdout itself.
+      const emulator = await start(() => runIcenterEmulatorFromArgs({ ...rest, ...(charset === false && { noCharset: true }) }));
+      await runUntilStopped(io, () => emulator.close());
+    });
+}
+
+async function start<T>(launch: () => Promise<T>): Promise<T> {
+  try {
+    return await launch();
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE') throw new CliExit(EXIT.failure, `The port is already in use; choose another with --port (0 = any free port).`);
+    throw new CliExit(EXIT.usage, (error as Error).message);
+  }
+}
+
+async function runUntilStopped(io: CommandEnv['io'], close: () => Promise<void>): Promise<void> {
+  const signal = await io.waitForStop();
+  io.err(`${signal}: stopping the emulator\n`);
+  await close();
+}

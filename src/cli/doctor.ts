@@ -1,0 +1,139 @@
+/**
+ * The checks of `icsync doctor`: both connections, then every setting that names a code in
+ * the ERP or the shop (books, warehouses, sources, VAT rates, methods, price list). Each wrong
+ * setting is one sentence that names the setting, e.g.
+ * `mappings.warehouses."0000009": iCenter has no warehouse 0000009 (it has 0000001, 0000002).`
+ */
+import type { Config } from '../config/index.js';
+import { isSyncError } from '../core/errors.js';
+import type { CodeEntry, ErpCodeList, ErpPort, ShopPort } from '../core/ports.js';
+
+export interface CheckResult {
+  ok: boolean;
+  /** A check that could not run because an earlier one failed. */
+  skipped?: boolean;
+  text: string;
+}
+
+const DISPLAY: Record<string, string> = { icenter: 'iCenter', magento: 'Magento' };
+const display = (name: string): string => DISPLAY[name] ?? name;
+
+const LIST_NOUN: Record<ErpCodeList | 'sources', string> = {
+  warehouses: 'warehouse',
+  vatRates: 'VAT rate',
+  orderBooks: 'order book',
+  invoiceBooks: 'invoice book',
+  paymentMethods: 'payment method',
+  shippingMethods: 'shipping method',
+  priceLists: 'price list',
+  currencies: 'currency',
+  sources: 'stock source',
+};
+
+/** How many known codes a sentence lists before "…". */
+const SHOWN = 15;
+
+function known(entries: readonly CodeEntry[]): string {
+  if (entries.length === 0) return 'it has none';
+  const codes = entries.map((entry) => entry.code);
+  return `it has ${codes.slice(0, SHOWN).join(', ')}${codes.length > SHOWN ? `, … ${codes.length - SHOWN} more` : ''}`;
+}
+
+function sentenceOf(error: unknown): string {
+  return isSyncError(error) ? error.sentence : error instanceof Error ? error.message : String(error);
+}
+
+/** `mappings.warehouses."0000009"`: a map key quoted, as it is written in YAML. */
+const keyPath = (path: string, key: string): string => `${path}.${JSON.stringify(key)}`;
+
+interface Reference {
+  /** The setting that names the code. */
+  setting: string;
+  code: string;
+}
+
+export async function runDoctorChecks(config: Config, erp: ErpPort, shop: ShopPort): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  const erpName = display(erp.name);
+  const shopName = display(shop.name);
+
+  const erpUp = await checkConnection(erp, erpName, results);
+  const shopUp = await checkConnection(shop, shopName, results);
+
+  const mappings = config.mappings;
+  const icenter = config.erp.type === 'icenter' ? config.erp.icenter : undefined;
+
+  const erpLists: { list: ErpCodeList; group: string; refs: Reference[] }[] = [
+    {
+      list: 'orderBooks',
+      group: 'order book',
+      refs: mappings.orderBook !== undefined ? [{ setting: 'mappings.orderBook', code: mappings.orderBook }] : icenter ? [{ setting: 'erp.icenter.books.order', code: icenter.books.order }] : [],
+    },
+    { list: 'invoiceBooks', group: 'invoice books', refs: (icenter?.books.invoice ?? []).map((code, index) => ({ setting: `erp.icenter.books.invoice[${index}]`, code })) },
+    {
+      list: 'warehouses',
+      group: 'warehouses',
+      refs: [
+        ...Object.keys(mappings.warehouses).map((code) => ({ setting: keyPath('mappings.warehouses', code), code })),
+        ...(mappings.orderWarehouse !== undefined ? [{ setting: 'mappings.orderWarehouse', code: mappings.orderWarehouse }] : []),
+      ],
+    },
+    {
+      list: 'vatRates',
+      group: 'VAT rates',
+      refs: [
+        ...Object.entries(mappings.vatRates).map(([percent, code]) => ({ setting: keyPath('mappings.vatRates', percent), code })),
+        ...Object.keys(mappings.taxClasses).map((code) => ({ setting: keyPath('mappings.taxClasses', code), code })),
+      ],
+    },
+    { list: 'paymentMethods', group: 'payment methods', refs: Object.entries(mappings.paymentMethods).map(([method, code]) => ({ setting: keyPath('mappings.paymentMethods', method), code })) },
+    { list: 'shippingMethods', group: 'shipping methods', refs: Object.entries(mappings.shippingMethods).map(([method, code]) => ({ setting: keyPath('mappings.shippingMethods', method), code })) },
+    { list: 'priceLists', group: 'price list', refs: config.flows.products.priceList !== undefined ? [{ setting: 'flows.products.priceList', code: config.flows.products.priceList }] : [] },
+  ];
+
+  for (const { list, group, refs } of erpLists) {
+    if (refs.length === 0) continue;
+    if (!erpUp) {
+      results.push({ ok: false, skipped: true, text: `${group}: not checked (no connection to ${erpName})` });
+      continue;
+    }
+    results.push(...(await checkCodes(() => erp.listCodes(list), refs, erpName, LIST_NOUN[list], group)));
+  }
+
+  const sourceRefs = Object.entries(mappings.warehouses).map(([warehouse, source]) => ({ setting: keyPath('mappings.warehouses', warehouse), code: source }));
+  if (sourceRefs.length > 0) {
+    if (shopUp) results.push(...(await checkCodes(() => shop.listSources(), sourceRefs, shopName, LIST_NOUN.sources, 'stock sources')));
+    else results.push({ ok: false, skipped: true, text: `stock sources: not checked (no connection to ${shopName})` });
+  }
+  return results;
+}
+
+async function checkConnection(port: ErpPort | ShopPort, name: string, results: CheckResult[]): Promise<boolean> {
+  try {
+    const info = await port.checkConnection();
+    const details = Object.entries(info.details)
+      .map(([key, value]) => `${key} ${value}`)
+      .join(', ');
+    results.push({ ok: true, text: `${name}: connected and credentials accepted${info.version ? ` (version ${info.version})` : ''}${details ? `; ${details}` : ''}` });
+    return true;
+  } catch (error) {
+    results.push({ ok: false, text: `${name}: ${sentenceOf(error)}` });
+    return false;
+  }
+}
+
+async function checkCodes(read: () => Promise<CodeEntry[]>, refs: readonly Reference[], system: string, noun: string, group: string): Promise<CheckResult[]> {
+  let entries: CodeEntry[];
+  try {
+    entries = await read();
+  } catch (error) {
+    return [{ ok: false, text: `${group}: could not read the ${noun} list from ${system}: ${sentenceOf(error)}` }];
+  }
+  const codes = new Set(entries.map((entry) => entry.code));
+  const wrong = refs.filter((ref) => !codes.has(ref.code));
+  if (wrong.length === 0) {
+    const named = [...new Set(refs.map((ref) => ref.code))];
+    return [{ ok: true, text: `${group}: ${system} has ${named.join(', ')}` }];
+  }
+  return wrong.map((ref) => ({ ok: false, text: `${ref.setting}: ${system} has no ${noun} ${ref.code} (${known(entries)}).` }));
+}
