@@ -44,7 +44,8 @@ export function createServer(options: ServerOptions): FastifyInstance {
     retry: (kind, key) => retryRecord(store, kind, key),
     skip: (kind, key) => skipRecord(store, kind, key),
   };
-  const app = Fastify({ loggerInstance: options.logger.child({ component: 'http' }) as FastifyBaseLogger, disableRequestLogging: true });
+  // Request lines are noise at info; the HTTP layer logs warnings and errors only.
+  const app = Fastify({ loggerInstance: options.logger.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 

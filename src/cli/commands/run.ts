@@ -5,10 +5,11 @@
  * closes the server, the connections and the store, and exits 0.
  */
 import type { FlowName } from '../../config/index.js';
-import { createScheduler, createWorker } from '../../engine/index.js';
-import { createFlows } from '../../flows/index.js';
+import { createScheduler, createWorker, type Scheduler, type SchedulerOptions } from '../../engine/index.js';
+import { createFlows, type Flow, type FlowContext, type FlowReport } from '../../flows/index.js';
 import { createServer } from '../../server/index.js';
 import { openContext } from '../context.js';
+import { CliExit, EXIT } from '../exit-codes.js';
 import { configPathOf, type CommandEnv } from './shared.js';
 
 interface RunFlags {
@@ -28,14 +29,12 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
       const flows = createFlows();
       // Flows stopped by a configuration error, with the sentence why: /readyz reports them.
       const stopped: Partial<Record<FlowName, string>> = {};
-      const scheduler = createScheduler(ctx.flowContext, flows, {
-        metrics: ctx.metrics,
-        onReport: (report) => {
-          if (report.errorClass === 'configuration' && report.error !== undefined) stopped[report.flow] = report.error;
-          else if (!report.skipped) delete stopped[report.flow];
-        },
-      });
-      const worker = createWorker(ctx.flowContext, { flows, metrics: ctx.metrics });
+      const onReport = (report: FlowReport) => {
+        if (report.errorClass === 'configuration' && report.error !== undefined) stopped[report.flow] = report.error;
+        else if (!report.skipped) delete stopped[report.flow];
+      };
+      const scheduler = scheduleEachFlow(ctx.flowContext, flows, { metrics: ctx.metrics, onReport });
+      const worker = createWorker({ ...ctx.flowContext, owner: `${ctx.flowContext.owner}:worker` }, { flows, metrics: ctx.metrics });
       const server = createServer({
         store: ctx.store,
         config,
@@ -44,14 +43,19 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
         stoppedFlows: () => ({ ...stopped }),
         nextRuns: () => scheduler.nextRuns(),
       });
+      const host = flags.host ?? config.server.host;
+      const port = flags.port === undefined ? config.server.port : Number(flags.port);
       try {
-        const address = await server.listen({ host: flags.host ?? config.server.host, port: flags.port === undefined ? config.server.port : Number(flags.port) });
+        const address = await server.listen({ host, port });
         logger.info({ url: address, owner: ctx.flowContext.owner, store: ctx.store.target }, `icsync running: dashboard at ${address}/ (health ${address}/healthz, metrics ${address}/metrics)`);
         scheduler.start();
         worker.start();
       } catch (error) {
         await server.close().catch(() => undefined);
         await ctx.close();
+        if ((error as { code?: string }).code === 'EADDRINUSE') {
+          throw new CliExit(EXIT.failure, `Port ${port} on ${host} is already in use (EADDRINUSE); choose another with server.port or --port.`);
+        }
         throw error;
       }
 
@@ -59,8 +63,30 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
       logger.info({ signal }, `${signal}: stopping; the steps in flight finish first`);
       await scheduler.stop();
       await worker.stop();
+      await Promise.all(scheduler.owners.map((owner) => ctx.store.ledger.releaseAll(owner)));
       await server.close();
       await ctx.close();
       logger.info('stopped');
     });
+}
+
+/**
+ * One scheduler per flow, each with its own lease owner. Scheduled runs of different flows go
+ * on at the same time and the worker claims rows beside them: with one shared owner, a flow
+ * could take over (and release) a row another flow is in the middle of, e.g. the orders flow
+ * resolving a buyer the subjects flow is linking.
+ */
+function scheduleEachFlow(base: FlowContext, flows: Record<FlowName, Flow>, options: SchedulerOptions): Scheduler & { owners: string[] } {
+  const entries = (Object.entries(flows) as [FlowName, Flow][]).map(([name, flow]) => {
+    const context = { ...base, owner: `${base.owner}:${name}` };
+    return { owner: context.owner, scheduler: createScheduler(context, { [name]: flow } as Record<FlowName, Flow>, options) };
+  });
+  return {
+    owners: entries.map((entry) => entry.owner),
+    start: () => entries.forEach((entry) => entry.scheduler.start()),
+    stop: async () => {
+      await Promise.all(entries.map((entry) => entry.scheduler.stop()));
+    },
+    nextRuns: () => Object.assign({}, ...entries.map((entry) => entry.scheduler.nextRuns())) as ReturnType<Scheduler['nextRuns']>,
+  };
 }
