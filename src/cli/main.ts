@@ -12,6 +12,7 @@ import { StoreConfigError, StoreError } from '../store/index.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import { processIo, type CliIo } from './io.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEmulateCommand } from './commands/emulate.js';
 import { registerExplainCommand } from './commands/explain.js';
@@ -31,6 +32,9 @@ export function buildProgram(io: CliIo = processIo()): Command {
     .addHelpText('after', '\nExit codes: 0 ok, 1 failure, 2 usage or configuration error.')
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError()
+    // Root options only before the command, so `icsync emulate magento --version 2.4.3` reaches
+    // the emulator; -c/--config is accepted after the command too (added to each one below).
+    .enablePositionalOptions()
     .exitOverride();
   const env = { program, io };
   registerConfigCommands(env);
@@ -41,7 +45,23 @@ export function buildProgram(io: CliIo = processIo()): Command {
   registerRecordCommands(env);
   registerDoctorCommand(env);
   registerEmulateCommand(env);
+  registerDemoCommand(env);
+  acceptConfigAfterCommand(program);
   return program;
+}
+
+/** `icsync doctor -c x.yaml` as well as `icsync -c x.yaml doctor`: the later one wins. */
+function acceptConfigAfterCommand(program: Command): void {
+  const add = (command: Command) => {
+    if (command.name() === 'emulate') return;
+    if (command.commands.length === 0) command.option('-c, --config <file>', 'configuration file (default: $ICSYNC_CONFIG or ./icsync.yaml)');
+    command.commands.forEach(add);
+  };
+  program.commands.forEach(add);
+  program.hook('preAction', (_root, action) => {
+    const file = action.opts<{ config?: string }>().config;
+    if (action !== program && file !== undefined) program.setOptionValue('config', file);
+  });
 }
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {

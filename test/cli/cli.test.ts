@@ -29,6 +29,13 @@ describe('icsync commands', () => {
       expect(JSON.parse(schema.stdout)).toHaveProperty('properties.erp');
     });
 
+    it('-c works after the command too', async () => {
+      const file = h.writeConfig('after.yaml', (raw) => raw);
+      const result = await h.cli(['config', 'check', '-c', file]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`${file}: OK`);
+    });
+
     it('a usage error ends with 2: unknown command, unknown flow, missing argument', async () => {
       expect((await h.cli(['frobnicate'])).code).toBe(2);
       const flow = await h.cli(['sync', 'widgets']);

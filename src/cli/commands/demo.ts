@@ -1,0 +1,37 @@
+/**
+ * `icsync demo`: the whole job on emulators, in one process, on a fresh SQLite file under
+ * ./data/demo/ (see src/demo). Needs no configuration file.
+ */
+import { runDemo } from '../../demo/run.js';
+import { CliExit, EXIT } from '../exit-codes.js';
+import type { CommandEnv } from './shared.js';
+
+interface DemoFlags {
+  dir: string;
+  items?: string;
+  orders?: string;
+}
+
+const count = (value: string | undefined, name: string, least: number): number | undefined => {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < least) throw new CliExit(EXIT.usage, `--${name} must be a whole number of at least ${least}, not "${value}".`);
+  return n;
+};
+
+export function registerDemoCommand({ program, io }: CommandEnv): void {
+  program
+    .command('demo')
+    .description('run every flow against built-in Magento and iCenter emulators with a realistic data set, then print a summary')
+    .option('--dir <folder>', 'folder of the demo store (removed at the start)', 'data/demo')
+    .option('--items <n>', 'ERP items (default 2000)')
+    .option('--orders <n>', 'shop orders, two of which stop for a person (default 200)')
+    .action(async (flags: DemoFlags) => {
+      const items = count(flags.items, 'items', 10);
+      const orders = count(flags.orders, 'orders', 3);
+      const { summary } = await runDemo({ dir: flags.dir, out: io.out, size: { ...(items && { items }), ...(orders && { orders }) } });
+      // The two special orders must stop, and nothing may be doubled; anything else is a failure.
+      const stopped = summary.special.every((order) => order.state === 'needs_attention');
+      if (summary.duplicateErpOrders > 0 || !stopped) throw new CliExit(EXIT.failure, 'The demo did not end as expected; see the summary above.');
+    });
+}
