@@ -1,0 +1,95 @@
+/**
+ * The demo's data set: an ERP with about 2,000 items (Slovene names, three warehouses, VAT
+ * 22 / 9.5 / 5 %), customers, and a shop with registered customers and 200 orders of every
+ * kind (simple, configurable, bundle, guest, company with a VAT ID), two of which must stop
+ * for a person: one with a SKU the ERP does not know, one whose grand total does not add up.
+ * Deterministic: the same options give the same data.
+ */
+import { add, dec, div, round } from '../core/decimal.js';
+import { generateIcenterSeed, type IcenterSeed, type ItemSeed } from '../emulators/icenter/index.js';
+import { buildPlaceOrder, generateOrderSpecs, type CatalogEntry, type PlaceOrderSpec } from '../emulators/magento/index.js';
+
+export interface DemoSize {
+  items: number;
+  erpCustomers: number;
+  shopCustomers: number;
+  /** Shop orders in total, the two that stop for a person included. */
+  orders: number;
+}
+
+export const DEMO_SIZE: DemoSize = { items: 2000, erpCustomers: 60, shopCustomers: 40, orders: 200 };
+
+export const ORGANISATION = 1;
+/** ERP item used for the shipping fee line of every order (flows.orders.shippingItem). */
+export const SHIPPING_ITEM = 'DOSTAVA';
+/** The SKU of the order that must stop: the shop sells something the ERP has never heard of. */
+export const UNKNOWN_SKU = 'NEZNAN-ARTIKEL-1';
+
+/** ERP warehouse → shop stock source. */
+export const WAREHOUSES: Record<string, string> = { '0000001': 'default', '0000003': 'maribor', '0000005': 'koper' };
+
+/** ERP VAT rate code → percent the shop charges. */
+const VAT_PERCENT: Record<string, string> = { '02': '22', '01': '9.5', '05': '5' };
+
+export interface DemoOrder {
+  /** The body for the Magento emulator's POST /__admin/orders. */
+  body: Record<string, unknown>;
+  /** Why this order is in the set, when it is one of the special ones. */
+  expect?: 'unknown-sku' | 'totals-mismatch';
+}
+
+export function demoErpSeed(size: DemoSize): IcenterSeed {
+  const seed = generateIcenterSeed({ seed: 20260915, items: size.items, customers: size.erpCustomers, organisations: [ORGANISATION] });
+  const org = seed.organisations[0]!;
+  const template = org.items![0]!;
+  const shipping: ItemSeed = {
+    ...template,
+    ItemID: SHIPPING_ITEM,
+    ItemTitle1: 'Poštnina in dostava',
+    ItemTitle2: null,
+    GeneralData: { ...template.GeneralData, ItemType: 'S', VATRateID: '02', WebPublish: 'N', ItemTitleShort: 'Poštnina' },
+    SalesData: { ...template.SalesData, IsActive: 'D', ItemStatus: 'A' },
+  };
+  org.items!.push(shipping);
+  org.prices!.push({ priceListId: 'MPC', itemId: SHIPPING_ITEM, price: '5.49' }, { priceListId: 'VPC', itemId: SHIPPING_ITEM, price: '4.50' });
+  return seed;
+}
+
+/** What the shop sells: the active ERP items with their net price (MPC is gross) and VAT percent. */
+export function shopCatalog(seed: IcenterSeed): CatalogEntry[] {
+  const org = seed.organisations[0]!;
+  const gross = new Map((org.prices ?? []).filter((p) => p.priceListId === 'MPC').map((p) => [String(p.itemId), dec(String(p.price))]));
+  const catalog: CatalogEntry[] = [];
+  for (const item of org.items ?? []) {
+    const percent = VAT_PERCENT[String(item.GeneralData?.VATRateID)];
+    const price = gross.get(item.ItemID);
+    if (item.ItemID === SHIPPING_ITEM || item.SalesData?.IsActive !== 'D' || percent === undefined || price === undefined) continue;
+    const net = round(div(price, add(dec('1'), div(dec(percent), dec('100')))), 2);
+    // generateOrderSpecs types the percent as the two Slovene rates; 5 % is a third, real one.
+    catalog.push({ sku: item.ItemID, name: String(item.ItemTitle1), price: net, taxPercent: percent as CatalogEntry['taxPercent'], productId: 0 });
+  }
+  return catalog;
+}
+
+/** The shop's orders: `size.orders - 2` ordinary ones and the two that must stop. */
+export function demoOrders(catalog: CatalogEntry[], customers: Record<string, unknown>[], size: DemoSize): DemoOrder[] {
+  // generateOrderSpecs spaces orders 37 minutes apart; all of them lie in the past.
+  const start = new Date(Date.now() - (size.orders * 37 + 60) * 60_000);
+  const specs = generateOrderSpecs(catalog, customers, size.orders, 4242, start);
+  const orders: DemoOrder[] = specs.slice(0, size.orders - 2).map((spec) => ({ body: buildPlaceOrder(spec) }));
+  const unknown: PlaceOrderSpec = {
+    ...specs[size.orders - 2]!,
+    lines: [...specs[size.orders - 2]!.lines, { kind: 'simple', qty: 1, sku: UNKNOWN_SKU, name: 'Artikel, ki ga ERP ne pozna', unitPrice: '9.90', taxPercent: '22' }],
+  };
+  orders.push({ body: buildPlaceOrder(unknown), expect: 'unknown-sku' });
+  // A grand total one euro above what the lines add up to (a discount module gone wrong).
+  const skewed = buildPlaceOrder(specs[size.orders - 1]!);
+  const plusOne = (value: unknown): number => Number(add(dec(String(value)), dec('1.00')));
+  orders.push({ body: { ...skewed, grand_total: plusOne(skewed.grand_total), base_grand_total: plusOne(skewed.base_grand_total) }, expect: 'totals-mismatch' });
+  return orders;
+}
+
+/** Shop tax percent → ERP VAT code, the inverse of VAT_PERCENT (config mappings.vatRates). */
+export function vatRateMapping(): Record<string, string> {
+  return { ...Object.fromEntries(Object.entries(VAT_PERCENT).map(([code, percent]) => [percent, code])), '0': '00' };
+}

@@ -1,0 +1,132 @@
+/**
+ * `icsync demo` / `npm run demo`: both emulators in this process with a realistic data set,
+ * every flow on a fresh SQLite file, the emulated accountant issuing invoices, the invoice
+ * flow, and a summary a person can read. Nothing outside the demo folder is touched.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { runSync } from '../engine/index.js';
+import type { FlowName } from '../config/index.js';
+import type { FlowReport } from '../flows/types.js';
+import { startIcenterEmulator, type IcenterEmulator } from '../emulators/icenter/index.js';
+import { seedCustomers, startMagentoEmulator, type MagentoEmulator } from '../emulators/magento/index.js';
+import { openContext, type CliContext } from '../cli/context.js';
+import { DEMO_SIZE, ORGANISATION, SHIPPING_ITEM, WAREHOUSES, demoErpSeed, demoOrders, shopCatalog, vatRateMapping, type DemoSize } from './data.js';
+import { icenterAdmin, magentoAdmin } from './admin.js';
+import { collectSummary, formatSummary, type DemoSummary, type SpecialOrder } from './summary.js';
+
+export interface DemoOptions {
+  /** Folder of the demo's SQLite file and config; removed at the start. Default ./data/demo. */
+  dir?: string;
+  size?: Partial<DemoSize>;
+  /** Share of the ERP orders the emulated warehouse ships before invoicing (they end complete). */
+  shipShare?: number;
+  out: (text: string) => void;
+}
+
+export interface DemoResult {
+  summary: DemoSummary;
+  dir: string;
+  configPath: string;
+  wallMs: number;
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const started = Date.now();
+  const size: DemoSize = { ...DEMO_SIZE, ...options.size };
+  const dir = resolve(options.dir ?? join('data', 'demo'));
+  const { out } = options;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  out(`icsync demo: a fresh store in ${relative(process.cwd(), dir) || '.'}/ (removed and created again at every start)\n`);
+
+  const erpSeed = demoErpSeed(size);
+  const icenter = await startIcenterEmulator({ seed: erpSeed });
+  const magento = await startMagentoEmulator({ seed: 'none', sourceCodes: Object.values(WAREHOUSES) });
+  let ctx: CliContext | undefined;
+  try {
+    const customers = seedCustomers(magento.runtime.state, size.shopCustomers, 77);
+    const orders = demoOrders(shopCatalog(erpSeed), customers, size);
+    const special: SpecialOrder[] = [];
+    for (const order of orders) {
+      const placed = await magentoAdmin<{ increment_id: string }>(magento, 'POST', '/orders', order.body);
+      if (order.expect) special.push({ number: placed.increment_id, expect: order.expect });
+    }
+    out(`  emulators: iCenter ${icenter.baseUrl} (${size.items + 1} items, ${size.erpCustomers} customers, 3 warehouses), Magento ${magento.baseUrl} (${size.shopCustomers} customers, ${orders.length} orders)\n`);
+
+    const configPath = join(dir, 'icsync.yaml');
+    writeFileSync(configPath, demoConfigYaml(dir, icenter, magento));
+    ctx = await openContext(configPath, { minLevel: 'warn' });
+    const erpCustomersBefore = (await icenterAdmin<unknown[]>(icenter, 'GET', `/customers?organisation=${ORGANISATION}`)).length;
+
+    for (const flow of ['products', 'stock', 'subjects', 'orders', 'invoices'] as FlowName[]) await step(ctx, flow, out);
+
+    // The warehouse ships some orders and the accountant invoices every order in the ERP.
+    const inErp = await ctx.store.ledger.list({ kind: 'order', states: ['in_erp'], limit: 1000 });
+    const toShip = inErp.slice(0, Math.round(inErp.length * (options.shipShare ?? 0.4)));
+    for (const row of toShip) await magentoAdmin(magento, 'POST', `/orders/${(row.data as { orderId: number }).orderId}/ship`, {});
+    for (const row of inErp) {
+      const [year, book, number] = row.erpKey!.split('/');
+      await icenterAdmin(icenter, 'POST', '/invoices', { organisation: ORGANISATION, orderYear: Number(year), orderBook: book, orderNumber: Number(number) });
+    }
+    out(`  the warehouse shipped ${toShip.length} orders; the accountant issued ${inErp.length} invoices in iCenter\n`);
+    await step(ctx, 'invoices', out);
+
+    const summary = await collectSummary({ store: ctx.store, icenter, magento, erpCustomersBefore, special });
+    const wallMs = Date.now() - started;
+    out(formatSummary(summary, { dir, configPath, wallMs }));
+    return { summary, dir, configPath, wallMs };
+  } finally {
+    await ctx?.close();
+    await Promise.allSettled([icenter.close(), magento.close()]);
+  }
+}
+
+async function step(ctx: CliContext, flow: FlowName, out: (text: string) => void): Promise<FlowReport> {
+  const [report] = await runSync(ctx.flowContext, flow, { dryRun: false, full: false, metrics: ctx.metrics });
+  const counts = Object.entries(report!.counts)
+    .filter(([, value]) => value !== 0)
+    .map(([name, value]) => `${name} ${value}`)
+    .join(', ');
+  out(`  ${flow.padEnd(9)} ${seconds(report!.durationMs).padStart(7)}  ${report!.error ?? (counts || 'nothing to do')}\n`);
+  return report!;
+}
+
+function demoConfigYaml(dir: string, icenter: IcenterEmulator, magento: MagentoEmulator): string {
+  const { credentials: m } = magento;
+  const config = {
+    store: { url: `sqlite:${join(dir, 'icsync.db')}` },
+    log: { level: 'warn', pretty: false },
+    shop: {
+      type: 'magento',
+      magento: {
+        baseUrl: magento.baseUrl,
+        auth: { kind: 'oauth', consumerKey: m.consumerKey, consumerSecret: m.consumerSecret, accessToken: m.accessToken, accessTokenSecret: m.accessTokenSecret },
+        // One ERP line per part of a bundle: the ERP knows the parts, not the gift box.
+        bundles: 'children',
+      },
+    },
+    erp: {
+      type: 'icenter',
+      icenter: { baseUrl: icenter.baseUrl, user: icenter.credentials.user, password: icenter.credentials.password, organisationId: ORGANISATION, maxConcurrent: 4 },
+    },
+    mappings: {
+      warehouses: WAREHOUSES,
+      orderWarehouse: '0000001',
+      orderBook: 'VNK',
+      vatRates: vatRateMapping(),
+      taxClasses: { '02': 2, '01': 5, '05': 6 },
+      paymentMethods: { checkmo: '01', banktransfer: '01', cashondelivery: '03' },
+      shippingMethods: { flatrate_flatrate: '01' },
+    },
+    flows: {
+      products: { createNew: true, priceList: 'MPC', shopPricesIncludeVat: false },
+      orders: { shippingItem: SHIPPING_ITEM },
+    },
+    worker: { concurrency: 4 },
+  };
+  return `# Written by \`icsync demo\` for emulators that lived only while it ran.\n${stringify(config)}`;
+}
