@@ -1,5 +1,6 @@
 /** The `icsync` commands in-process against both emulators and a SQLite store. */
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { orderSpec, startHarness, type Harness } from './harness.js';
@@ -95,6 +96,16 @@ describe('icsync commands', () => {
     });
   });
 
+  it('sync ends with 1 when a flow stopped, and says why with the setting named', async () => {
+    const file = h.writeConfig('stopped.yaml', (raw) => ({ ...raw, store: { url: `sqlite:${join(h.dir, 'stopped.db')}` }, erp: { type: 'icenter', icenter: { ...(raw.erp as { icenter: object }).icenter, organisationId: 42 } } }));
+    const result = await h.cli(['-c', file, 'sync', 'products']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^products\s+stopped \(configuration\)/m);
+    expect(result.stdout).toContain('products stopped: iCenter refused user');
+    expect(result.stdout).toContain('erp.icenter.organisationId');
+    expect(result.stdout + result.stderr).not.toContain(h.icenter.credentials.password);
+  });
+
   describe('sync, status, explain, retry, skip', () => {
     let good: string;
     let bad: string;
@@ -173,6 +184,17 @@ describe('icsync commands', () => {
       expect(unknown.code).toBe(1);
       expect(unknown.stderr).toContain('The ledger has no order with the key X-404');
       expect((await h.cli(['retry'])).code).toBe(2);
+    });
+
+    it('on a terminal a progress bar is drawn (on stderr) and the summary still goes to stdout', async () => {
+      await h.placeOrder(orderSpec([h.skus[2]!], { email: 'cilka@example.si' }));
+      let drawn = '';
+      const terminal = new Writable({ write: (chunk: Buffer, _encoding, done) => ((drawn += chunk.toString()), done()) });
+      Object.assign(terminal, { isTTY: true, columns: 100, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
+      const result = await h.cli(['sync', 'orders'], { progressStream: terminal });
+      expect(result.code).toBe(0);
+      expect(drawn).toContain('orders [');
+      expect(result.stdout).toMatch(/^orders\s+ok/m);
     });
   });
 });

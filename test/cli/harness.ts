@@ -27,7 +27,7 @@ export interface Harness {
   raw: Record<string, unknown>;
   configPath: string;
   writeConfig(name: string, patch: (raw: Record<string, unknown>) => Record<string, unknown>): string;
-  cli(args: string[], options?: { stop?: Promise<string>; onOut?: (text: string) => void }): Promise<CliResult>;
+  cli(args: string[], options?: { stop?: Promise<string>; onOut?: (text: string) => void; progressStream?: NodeJS.WritableStream }): Promise<CliResult>;
   placeOrder(spec: PlaceOrderSpec): Promise<{ entity_id: number; increment_id: string }>;
   close(): Promise<void>;
 }
@@ -93,7 +93,8 @@ export async function startHarness(): Promise<Harness> {
           options.onOut?.(text);
         },
         err: (text) => void (stderr += text),
-        isTTY: false,
+        isTTY: options.progressStream !== undefined,
+        ...(options.progressStream && { progressStream: options.progressStream }),
         waitForStop: () => options.stop ?? new Promise<string>(() => undefined),
       };
       const hasConfig = args.includes('-c') || args.includes('--config');
