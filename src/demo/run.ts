@@ -5,18 +5,31 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { stringify } from 'yaml';
 import { runSync } from '../engine/index.js';
 import type { FlowName } from '../config/index.js';
 import type { FlowReport } from '../flows/types.js';
-import { startIcenterEmulator, type IcenterEmulator } from '../emulators/icenter/index.js';
-import { seedCustomers, startMagentoEmulator, type MagentoEmulator } from '../emulators/magento/index.js';
-import { openContext, type CliContext } from '../cli/context.js';
-import { DEMO_SIZE, ORGANISATION, SHIPPING_ITEM, WAREHOUSES, demoErpSeed, demoOrders, shopCatalog, vatRateMapping, type DemoSize } from './data.js';
+import { startIcenterEmulator } from '../emulators/icenter/index.js';
+import { seedCustomers, startMagentoEmulator } from '../emulators/magento/index.js';
+import { stringify } from 'yaml';
+import type { SyncMetrics } from '../engine/index.js';
+import type { FlowContext } from '../flows/types.js';
+import type { Store } from '../store/index.js';
+import { demoConfig } from './config.js';
+import { DEMO_SIZE, ORGANISATION, WAREHOUSES, demoErpSeed, demoOrders, shopCatalog, type DemoSize } from './data.js';
 import { icenterAdmin, magentoAdmin } from './admin.js';
 import { collectSummary, formatSummary, type DemoSummary, type SpecialOrder } from './summary.js';
 
+/** What the demo runs the flows with; the CLI opens it from the config file the demo wrote. */
+export interface DemoContext {
+  flowContext: FlowContext;
+  store: Store;
+  metrics?: SyncMetrics;
+  close(): Promise<void>;
+}
+
 export interface DemoOptions {
+  /** Opens logger, store and connectors from a config file (the CLI's openContext). */
+  openContext(configPath: string): Promise<DemoContext>;
   /** Folder of the demo's SQLite file and config; removed at the start. Default ./data/demo. */
   dir?: string;
   size?: Partial<DemoSize>;
@@ -46,7 +59,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const erpSeed = demoErpSeed(size);
   const icenter = await startIcenterEmulator({ seed: erpSeed });
   const magento = await startMagentoEmulator({ seed: 'none', sourceCodes: Object.values(WAREHOUSES) });
-  let ctx: CliContext | undefined;
+  let ctx: DemoContext | undefined;
   try {
     const customers = seedCustomers(magento.runtime.state, size.shopCustomers, 77);
     const orders = demoOrders(shopCatalog(erpSeed), customers, size);
@@ -58,8 +71,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     out(`  emulators: iCenter ${icenter.baseUrl} (${size.items + 1} items, ${size.erpCustomers} customers, 3 warehouses), Magento ${magento.baseUrl} (${size.shopCustomers} customers, ${orders.length} orders)\n`);
 
     const configPath = join(dir, 'icsync.yaml');
-    writeFileSync(configPath, demoConfigYaml(dir, icenter, magento));
-    ctx = await openContext(configPath, { minLevel: 'warn' });
+    writeFileSync(configPath, `# Written by \`icsync demo\` for emulators that lived only while it ran.\n${stringify(demoConfig(dir, icenter, magento))}`);
+    ctx = await options.openContext(configPath);
     const erpCustomersBefore = (await icenterAdmin<unknown[]>(icenter, 'GET', `/customers?organisation=${ORGANISATION}`)).length;
 
     for (const flow of ['products', 'stock', 'subjects', 'orders', 'invoices'] as FlowName[]) await step(ctx, flow, out);
@@ -85,8 +98,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   }
 }
 
-async function step(ctx: CliContext, flow: FlowName, out: (text: string) => void): Promise<FlowReport> {
-  const [report] = await runSync(ctx.flowContext, flow, { dryRun: false, full: false, metrics: ctx.metrics });
+async function step(ctx: DemoContext, flow: FlowName, out: (text: string) => void): Promise<FlowReport> {
+  const [report] = await runSync(ctx.flowContext, flow, { dryRun: false, full: false, ...(ctx.metrics && { metrics: ctx.metrics }) });
   const counts = Object.entries(report!.counts)
     .filter(([, value]) => value !== 0)
     .map(([name, value]) => `${name} ${value}`)
@@ -95,38 +108,3 @@ async function step(ctx: CliContext, flow: FlowName, out: (text: string) => void
   return report!;
 }
 
-function demoConfigYaml(dir: string, icenter: IcenterEmulator, magento: MagentoEmulator): string {
-  const { credentials: m } = magento;
-  const config = {
-    store: { url: `sqlite:${join(dir, 'icsync.db')}` },
-    log: { level: 'warn', pretty: false },
-    shop: {
-      type: 'magento',
-      magento: {
-        baseUrl: magento.baseUrl,
-        auth: { kind: 'oauth', consumerKey: m.consumerKey, consumerSecret: m.consumerSecret, accessToken: m.accessToken, accessTokenSecret: m.accessTokenSecret },
-        // One ERP line per part of a bundle: the ERP knows the parts, not the gift box.
-        bundles: 'children',
-      },
-    },
-    erp: {
-      type: 'icenter',
-      icenter: { baseUrl: icenter.baseUrl, user: icenter.credentials.user, password: icenter.credentials.password, organisationId: ORGANISATION, maxConcurrent: 4 },
-    },
-    mappings: {
-      warehouses: WAREHOUSES,
-      orderWarehouse: '0000001',
-      orderBook: 'VNK',
-      vatRates: vatRateMapping(),
-      taxClasses: { '02': 2, '01': 5, '05': 6 },
-      paymentMethods: { checkmo: '01', banktransfer: '01', cashondelivery: '03' },
-      shippingMethods: { flatrate_flatrate: '01' },
-    },
-    flows: {
-      products: { createNew: true, priceList: 'MPC', shopPricesIncludeVat: false },
-      orders: { shippingItem: SHIPPING_ITEM },
-    },
-    worker: { concurrency: 4 },
-  };
-  return `# Written by \`icsync demo\` for emulators that lived only while it ran.\n${stringify(config)}`;
-}

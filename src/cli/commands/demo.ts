@@ -3,6 +3,7 @@
  * ./data/demo/ (see src/demo). Needs no configuration file.
  */
 import { runDemo } from '../../demo/run.js';
+import { openContext } from '../context.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 import type { CommandEnv } from './shared.js';
 
@@ -29,7 +30,7 @@ export function registerDemoCommand({ program, io }: CommandEnv): void {
     .action(async (flags: DemoFlags) => {
       const items = count(flags.items, 'items', 10);
       const orders = count(flags.orders, 'orders', 3);
-      const { summary } = await runDemo({ dir: flags.dir, out: io.out, size: { ...(items && { items }), ...(orders && { orders }) } });
+      const { summary } = await runDemo({ dir: flags.dir, out: io.out, openContext: (path) => openContext(path, { io, minLevel: 'warn' }), size: { ...(items && { items }), ...(orders && { orders }) } });
       // The two special orders must stop, and nothing may be doubled; anything else is a failure.
       const stopped = summary.special.every((order) => order.state === 'needs_attention');
       if (summary.duplicateErpOrders > 0 || !stopped) throw new CliExit(EXIT.failure, 'The demo did not end as expected; see the summary above.');
