@@ -1,0 +1,93 @@
+/**
+ * The demo, smaller: every flow over both emulators on a fresh SQLite file, the two orders
+ * that must stop for a person stop with their own reasons, nothing is doubled, and every ERP
+ * invoice reaches the shop once with its PDF. Also through `icsync demo` (exit code, output).
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openContext } from '../../src/cli/context.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import { runDemo } from '../../src/demo/run.js';
+
+const base = mkdtempSync(join(tmpdir(), 'icsync-demo-'));
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+function capture(): { io: CliIo; out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    io: { out: (text) => void (out += text), err: (text) => void (err += text), isTTY: false, waitForStop: () => new Promise(() => undefined) },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+describe('demo', () => {
+  it('runs every flow and ends with the expected figures', async () => {
+    const dir = join(base, 'direct');
+    // A leftover from an earlier demo is removed at the start.
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'leftover.txt'), 'old');
+    const printed: string[] = [];
+    const { summary: s, configPath } = await runDemo({
+      dir,
+      size: { items: 120, erpCustomers: 10, shopCustomers: 8, orders: 30 },
+      shipShare: 0.5,
+      out: (text) => printed.push(text),
+      openContext: (path) => openContext(path, { minLevel: 'silent' }),
+    });
+    expect(existsSync(join(dir, 'leftover.txt'))).toBe(false);
+    expect(existsSync(join(dir, 'icsync.db'))).toBe(true);
+    expect(existsSync(configPath)).toBe(true);
+
+    expect(s.productsInShop).toBeGreaterThan(100);
+    expect(s.stockRowsWritten).toBeGreaterThan(100);
+    expect(s.subjectsCreated).toBeGreaterThan(0);
+    expect(s.shopOrders).toBe(30);
+    // Every order but the one with the unknown SKU is in the ERP, once.
+    expect(s.ordersInErp).toBe(29);
+    expect(s.duplicateErpOrders).toBe(0);
+    // The totals-mismatch order is in the ERP but held, so 28 are invoiced.
+    expect(s.erpInvoices).toBe(28);
+    expect(s.shopInvoices).toBe(28);
+    expect(s.shopInvoicesWithPdf).toBe(28);
+    expect(s.invoiceEmails).toBe(28);
+    expect(s.ordersComplete).toBe(14);
+    expect(s.ordersByLedgerState).toEqual({ complete: 14, invoice_in_shop: 14, needs_attention: 2 });
+
+    expect(s.special.map((o) => [o.expect, o.state])).toEqual([
+      ['unknown-sku', 'needs_attention'],
+      ['totals-mismatch', 'needs_attention'],
+    ]);
+    const reason = (expect: string) => s.waiting.find((w) => w.key === s.special.find((o) => o.expect === expect)!.number)?.reason;
+    expect(reason('unknown-sku')).toMatch(/SKU NEZNAN-ARTIKEL-1 is not in iCenter/);
+    expect(reason('totals-mismatch')).toMatch(/totals .* the shop grand total is .*totalsTolerance/);
+    expect(s.waiting).toHaveLength(2);
+
+    const text = printed.join('');
+    expect(text).toContain('waiting for a person            2');
+    expect(text).toMatch(/orders entered in the ERP\s+29 of 30 shop orders \(duplicates: 0\)/);
+    expect(text).toContain(`${join(dir, 'icsync.db').replace(`${process.cwd()}/`, '')}`);
+  }, 60_000);
+
+  it('`icsync demo` exits 0 and prints the summary and where the store is', async () => {
+    const dir = join(base, 'cli');
+    const { io, out } = capture();
+    const code = await main(['node', 'icsync', 'demo', '--dir', dir, '--items', '60', '--orders', '12'], io);
+    expect(code).toBe(0);
+    expect(out()).toContain('icsync demo: a fresh store in');
+    expect(out()).toMatch(/invoices sent to the shop\s+10 of 10 ERP invoices, 10 with the PDF, 10 e-mailed/);
+    expect(out()).toContain('icsync.db');
+  }, 60_000);
+
+  it('`icsync demo --orders 1` is a usage error (exit 2) that says why', async () => {
+    const { io, err } = capture();
+    const code = await main(['node', 'icsync', 'demo', '--dir', join(base, 'bad'), '--orders', '1'], io);
+    expect(code).toBe(2);
+    expect(err()).toContain('--orders must be a whole number of at least 3');
+  });
+});
