@@ -6,7 +6,7 @@
  */
 import { businessError, transientError, isSyncError } from '../core/errors.js';
 import type { ErpPartner, PartnerDraft } from '../core/model.js';
-import { KeyConflictError, type LinkRow } from '../store/index.js';
+import { KeyConflictError, LeaseLostError, type LinkRow } from '../store/index.js';
 import { erpLabel, readCursor } from './common.js';
 import { orderGate } from './order-mapping.js';
 import { buyerIdentity, normaliseVatId, partnerDraft } from './partner-mapping.js';
@@ -105,7 +105,12 @@ export async function ensurePartner(ctx: FlowContext, identity: string, draft: P
   try {
     return await resolvePartner(ctx, claimed);
   } catch (error) {
-    await ledger.release(claimed.id, ctx.owner);
+    await ledger.release(claimed.id, ctx.owner).catch(() => undefined);
+    // A lost lease here is the partner row's, not the order's: the worker must not take it for
+    // its own (it would keep the order's lease); the order is simply tried again.
+    if (error instanceof LeaseLostError) {
+      throw transientError({ sentence: `Order ${orderNumber}: its buyer ${identity} was taken over by another worker while being linked; the order will be tried again.`, record: { kind: 'order', key: orderNumber } });
+    }
     throw error;
   }
 }
