@@ -269,7 +269,9 @@ export function createLedger(engine: Engine, clock: () => Date): Ledger {
             .updateTable('links')
             .set({ lease_owner: owner, lease_until: codec.time(new Date(now.getTime() + leaseMs)) })
             .where('id', '=', id)
-            .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', t), eb('lease_owner', '=', owner)]))
+            // Not even the same owner may take a held lease again: two concurrent steps of one
+            // process share an owner, and both creating the same partner is what leases prevent.
+            .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', t)]))
             .returningAll(),
         );
       });

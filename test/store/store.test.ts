@@ -166,6 +166,13 @@ describe.each(backends)('store on $name', (backend) => {
       }
     });
 
+    it('a held lease is not handed out again, not even to the same owner', async () => {
+      const row = (await store.ledger.ensure('partner', { shopKey: uid() }, { state: 'discovered' })).row;
+      expect((await store.ledger.claimById(row.id, 'one-process', MINUTE))?.leaseOwner).toBe('one-process');
+      expect(await store.ledger.claimById(row.id, 'one-process', MINUTE)).toBeUndefined();
+      expect(await store.ledger.claimById(row.id, 'another', MINUTE)).toBeUndefined();
+    });
+
     it('a transition by a worker that lost its lease throws and changes nothing', async () => {
       const key = uid();
       const row = (await store.ledger.ensure('order', { shopKey: key }, { state: 'partner_ready' })).row;
