@@ -21,8 +21,7 @@ import { buildPlaceOrder, generateOrderSpecs, seedCustomers, startMagentoEmulato
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ORDERS = 300;
-const KILLS_WHILE_ORDERING = 10;
-const KILLS_WHILE_INVOICING = 3;
+const KILLS = 11;
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 interface ErpOrder {
@@ -72,29 +71,56 @@ describe('icsync run killed with SIGKILL again and again', () => {
   });
 
   /** Starts `icsync run`; its log goes to run-<n>.log in the temp dir (kept while the test runs). */
-  function startRun(): { child: ChildProcess; exited: Promise<number | null> } {
+  function startRun(): { child: ChildProcess; exited: Promise<number | null>; ready: Promise<void> } {
     runs += 1;
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'run', '--config', configPath], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const log = createWriteStream(join(dir, `run-${runs}.log`));
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
     children.add(child);
+    // The start-up line: from here on the scheduler and the worker are at work.
+    const ready = new Promise<void>((done) => {
+      let seen = '';
+      const look = (chunk: Buffer) => {
+        seen += chunk.toString('utf8');
+        if (seen.includes('icsync running')) {
+          child.stdout!.off('data', look);
+          done();
+        }
+      };
+      child.stdout!.on('data', look);
+    });
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => {
       children.delete(child);
       done(code);
     }));
-    return { child, exited };
+    return { child, exited, ready };
   }
 
   const erpOrders = () => icenterAdmin<ErpOrder[]>(icenter, 'GET', `/orders?organisation=${ORGANISATION}`);
 
-  async function killAtRandom(times: number, earliest: number, latest: number): Promise<void> {
+  /** Each time: start, wait for the start-up line (however slow the machine), kill at a random moment after it. */
+  async function killAtRandom(times: number, earliest: number, latest: number, between: () => Promise<void>): Promise<void> {
     for (let i = 0; i < times; i += 1) {
-      const { child, exited } = startRun();
+      const { child, exited, ready } = startRun();
+      await Promise.race([ready, exited]);
+      // The first process lives until orders are being entered: killed any earlier, it would keep
+      // the orders flow's run lock (30 s at least) and the next kills would hit idle processes.
+      if (i === 0) await waitFor('the first ERP order', async () => (await erpOrders()).length > 0, 15_000);
       await sleep(earliest + Math.random() * (latest - earliest));
       child.kill('SIGKILL');
       expect(await exited).toBeNull();
+      await between();
     }
+  }
+
+  /** The accountant invoices every ERP order not invoiced yet; returns how many there are now. */
+  async function invoiceNewOrders(): Promise<number> {
+    const orders = await erpOrders();
+    for (const order of orders.filter((o) => o.invoices.length === 0)) {
+      await icenterAdmin(icenter, 'POST', '/invoices', { organisation: ORGANISATION, orderYear: order.year, orderBook: order.book, orderNumber: order.number });
+    }
+    return orders.length;
   }
 
   async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
@@ -106,26 +132,22 @@ describe('icsync run killed with SIGKILL again and again', () => {
   }
 
   it('ends with exactly one ERP order per shop order and one shop invoice per ERP invoice', async () => {
-    // Start-up under tsx takes about a second; the kills land before, during and after the first steps.
-    await killAtRandom(KILLS_WHILE_ORDERING, 800, 3500);
-    const partway = (await erpOrders()).length;
+    // The kills land anywhere from the first scheduled runs to the middle of the worker's steps,
+    // while orders are entered and, as the accountant invoices them, while invoices are sent.
+    let partway = 0;
+    await killAtRandom(KILLS, 0, 1800, async () => {
+      partway = await invoiceNewOrders();
+    });
+    const invoicedPartway = magento.runtime.state.invoices.size;
 
-    let current = startRun();
-    await waitFor(`${ORDERS} ERP orders`, async () => (await erpOrders()).length >= ORDERS, 40_000);
+    const current = startRun();
+    await waitFor(`${ORDERS} ERP orders`, async () => (await invoiceNewOrders()) >= ORDERS, 40_000);
     const orders = await erpOrders();
     const references = orders.map((order) => order.orderReference);
     expect(orders).toHaveLength(ORDERS);
     expect(new Set(references).size).toBe(ORDERS);
     expect(references.every((reference) => reference !== null && reference !== '')).toBe(true);
 
-    // The accountant invoices every order while icsync runs; the kills go on.
-    for (const order of orders) await icenterAdmin(icenter, 'POST', '/invoices', { organisation: ORGANISATION, orderYear: order.year, orderBook: order.book, orderNumber: order.number });
-    await sleep(1500);
-    current.child.kill('SIGKILL');
-    await current.exited;
-    await killAtRandom(KILLS_WHILE_INVOICING - 1, 1500, 3000);
-
-    current = startRun();
     const shopInvoices = () => [...magento.runtime.state.invoices.values()] as { order_id?: number; data?: { order_id?: number } }[];
     await waitFor(`${ORDERS} shop invoices`, async () => shopInvoices().length >= ORDERS, 45_000);
     // Give a late duplicate the chance to show itself before counting.
@@ -145,7 +167,7 @@ describe('icsync run killed with SIGKILL again and again', () => {
     // And a polite stop still ends cleanly.
     current.child.kill('SIGTERM');
     expect(await current.exited).toBe(0);
-    expect(runs).toBeGreaterThanOrEqual(KILLS_WHILE_ORDERING + KILLS_WHILE_INVOICING + 1);
+    expect(runs).toBe(KILLS + 1);
 
     // How often a kill fell between "about to create" and "created": found again, not re-sent.
     const store = await openStore({ url: `sqlite:${join(dir, 'icsync.db')}` });
@@ -160,6 +182,6 @@ describe('icsync run killed with SIGKILL again and again', () => {
     } finally {
       await store.close();
     }
-    console.info(`kill test: ${runs} runs, ${KILLS_WHILE_ORDERING + KILLS_WHILE_INVOICING} SIGKILLs, ${partway} of ${ORDERS} orders in the ERP after the first ${KILLS_WHILE_ORDERING} kills, ${recovered} interrupted creates found again instead of re-sent`);
+    console.info(`kill test: ${runs} runs, ${KILLS} SIGKILLs, ${partway} ERP orders and ${invoicedPartway} shop invoices when the kills ended, ${recovered} interrupted creates found again instead of re-sent`);
   }, 150_000);
 });
