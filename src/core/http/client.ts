@@ -133,6 +133,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     { halfOpenAfter: breakerOptions.halfOpenAfterMs, breaker: new ConsecutiveBreaker(breakerOptions.failureThreshold) },
   );
   let openedAt = 0;
+  // What went wrong last, so a paused call can say why the target is paused.
+  let lastFailure = '';
+  breaker.onFailure(({ reason }) => {
+    const error = 'error' in reason ? reason.error : undefined;
+    lastFailure = error instanceof RetryableAnswer ? `HTTP ${error.response.status}` : redactSecrets(describe(error), secrets);
+  });
   breaker.onBreak(() => {
     openedAt = Date.now();
     log?.warn({ failures: breakerOptions.failureThreshold }, `circuit opened for ${name}: calls paused for ${breakerOptions.halfOpenAfterMs} ms`);
@@ -154,7 +160,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const route = req.routeLabel ?? `${method} ${basePath}${req.path}`;
     const headers = { ...options.defaultHeaders, ...req.headers };
     const repeatable = req.retrySafe === true || (req.idempotent ?? isIdempotentMethod(method));
-    const context: FailureContext = { name, method, shownPath, secrets, record: req.record };
+    const context: FailureContext = { name, method, shownPath, routePath: basePath + req.path, secrets, record: req.record };
 
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
@@ -170,7 +176,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         return req.throwOnHttpError ? expectOk(response, { target: name, doing: `${method} ${shownPath}`, record: req.record, secrets }) : response;
       }
 
-      if (failure instanceof BrokenCircuitError) throw circuitOpenError(context, openedAt, breaker, breakerOptions.halfOpenAfterMs);
+      if (failure instanceof BrokenCircuitError) throw circuitOpenError(context, openedAt, breaker, breakerOptions.halfOpenAfterMs, lastFailure);
       const status = failure instanceof RetryableAnswer ? failure.response.status : undefined;
       if (isCertificateError(failure)) {
         report(attempt, started, status, 'error');
@@ -240,6 +246,8 @@ interface FailureContext {
   name: string;
   method: string;
   shownPath: string;
+  /** The path without its query: short enough for a sentence a person reads. */
+  routePath: string;
   secrets: readonly string[];
   record: ErrorRecord | undefined;
 }
@@ -286,11 +294,12 @@ function finalError(context: FailureContext, failure: unknown, attempts: number,
   return transientError({ ...details, sentence });
 }
 
-function circuitOpenError(context: FailureContext, openedAt: number, breaker: CircuitBreakerPolicy, halfOpenAfterMs: number): SyncError {
-  const { name, method, shownPath } = context;
+function circuitOpenError(context: FailureContext, openedAt: number, breaker: CircuitBreakerPolicy, halfOpenAfterMs: number, lastFailure: string): SyncError {
+  const { name, method, routePath } = context;
   const details = { target: name, ...(context.record && { record: context.record }) };
+  const why = lastFailure ? ` (last failure: ${lastFailure})` : '';
   if (breaker.state === CircuitState.HalfOpen) {
-    return transientError({ ...details, retryAfterMs: 0, sentence: `${method} ${shownPath} was not sent: ${name} failed repeatedly and a trial request is under way; it will be retried.` });
+    return transientError({ ...details, retryAfterMs: 0, sentence: `${name} failed several requests in a row${why}; a trial request is under way, so ${method} ${routePath} was not sent. It will be retried.` });
   }
   const nextTry = Math.max(openedAt + halfOpenAfterMs, Date.now());
   const waitMs = nextTry - Date.now();
@@ -298,7 +307,7 @@ function circuitOpenError(context: FailureContext, openedAt: number, breaker: Ci
     ...details,
     retryAfterMs: waitMs,
     sentence:
-      `${method} ${shownPath} was not sent: ${name} failed on several consecutive requests, so calls are paused (circuit open). ` +
+      `${name} failed several requests in a row${why}, so calls to it are paused (circuit open) and ${method} ${routePath} was not sent. ` +
       `The next trial request goes out at ${new Date(nextTry).toISOString()} (in ${Math.ceil(waitMs / 1000)} s).`,
   });
 }

@@ -185,8 +185,12 @@ describe('circuit breaker', () => {
     const http = client({ retry: { maxAttempts: 1 }, circuitBreaker: { failureThreshold: 3, halfOpenAfterMs: 300 } });
     for (let i = 0; i < 3; i++) expect((await failure(http.request({ method: 'GET', path: '/x' }))).status).toBe(500);
 
-    const refused = await failure(http.request({ method: 'GET', path: '/x' }));
+    const refused = await failure(http.request({ method: 'GET', path: '/x', query: { 'searchQuery.page': '7' } }));
     expect(server.arrivals).toHaveLength(3); // never reached the server
+    // The sentence says why, and stays short: no query string.
+    expect(refused.sentence).toContain('(last failure: HTTP 500)');
+    expect(refused.sentence).toContain('GET /x was not sent');
+    expect(refused.sentence).not.toContain('searchQuery');
     expect(refused.errorClass).toBe('transient');
     expect(refused.sentence).toContain('circuit open');
     expect(refused.sentence).toContain('icenter');
