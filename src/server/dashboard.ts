@@ -16,7 +16,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   h2 { font-size: 1.1rem; margin: 1.6rem 0 .5rem; }
   .muted { color: #667; font-size: .85rem; }
   table { border-collapse: collapse; width: 100%; background: #fff; box-shadow: 0 1px 2px #0001; }
-  th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid #e4e6ea; vertical-align: top; font-size: .9rem; }
+  th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid #e4e6ea; vertical-align: top; font-size: .9rem; overflow-wrap: anywhere; }
   th { background: #eceef2; font-weight: 600; }
   .ok { color: #17703a; font-weight: 600; }
   .failed, .stopped { color: #b3261e; font-weight: 600; }
