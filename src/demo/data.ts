@@ -4,6 +4,11 @@
  * kind (simple, configurable, bundle, guest, company with a VAT ID), two of which must stop
  * for a person: one with a SKU the ERP does not know, one whose grand total does not add up.
  * Deterministic: the same options give the same data.
+ *
+ * The shop is not empty: it already sells about three quarters of the ERP's active items (with
+ * its own, older names and prices, and no stock), as a shop does that existed before icsync.
+ * The products flow brings those up to the ERP's data and creates the rest
+ * (flows.products.createNew: true), so the demo shows both paths.
  */
 import { add, dec, div, round } from '../core/decimal.js';
 import { generateIcenterSeed, type IcenterSeed, type ItemSeed } from '../emulators/icenter/index.js';
@@ -18,6 +23,9 @@ export interface DemoSize {
 }
 
 export const DEMO_SIZE: DemoSize = { items: 2000, erpCustomers: 60, shopCustomers: 40, orders: 200 };
+
+/** Every how many catalog items one is new in the ERP (not yet in the shop): one in four. */
+const NEW_IN_ERP_EVERY = 4;
 
 export const ORGANISATION = 1;
 /** ERP item used for the shipping fee line of every order (flows.orders.shippingItem). */
@@ -69,6 +77,26 @@ export function shopCatalog(seed: IcenterSeed): CatalogEntry[] {
     catalog.push({ sku: item.ItemID, name: String(item.ItemTitle1), price: net, taxPercent: percent as CatalogEntry['taxPercent'], productId: 0 });
   }
   return catalog;
+}
+
+/** Shop tax class per VAT percent (the inverse of config mappings.taxClasses). */
+const TAX_CLASS: Record<string, string> = { '22': '2', '9.5': '5', '5': '6' };
+
+/**
+ * The products the shop already had before icsync: three in four catalog items, under an older
+ * name and price, plus the one SKU the ERP has never heard of (the shop sells it, so an order
+ * for it arrives). Magento product JSON for the emulator's seed.
+ */
+export function existingShopProducts(catalog: CatalogEntry[]): Record<string, unknown>[] {
+  const known = catalog.filter((_, index) => index % NEW_IN_ERP_EVERY !== NEW_IN_ERP_EVERY - 1);
+  const product = (sku: string, name: string, price: string, taxPercent: string) => ({
+    sku, name, price: Number(price), type_id: 'simple', attribute_set_id: 4, status: 1, visibility: 4,
+    custom_attributes: [{ attribute_code: 'tax_class_id', value: TAX_CLASS[taxPercent] ?? '2' }],
+  });
+  return [
+    ...known.map((entry) => product(entry.sku, `${entry.name} (stari opis)`, String(round(add(entry.price, dec('1.00')), 2)), entry.taxPercent)),
+    product(UNKNOWN_SKU, 'Artikel, ki ga ERP ne pozna', '8.11', '22'),
+  ];
 }
 
 /** The shop's orders: `size.orders - 2` ordinary ones and the two that must stop. */

@@ -15,7 +15,7 @@ import type { SyncMetrics } from '../engine/index.js';
 import type { FlowContext } from '../flows/types.js';
 import type { Store } from '../store/index.js';
 import { demoConfig } from './config.js';
-import { DEMO_SIZE, ORGANISATION, WAREHOUSES, demoErpSeed, demoOrders, shopCatalog, type DemoSize } from './data.js';
+import { DEMO_SIZE, ORGANISATION, WAREHOUSES, demoErpSeed, demoOrders, existingShopProducts, shopCatalog, type DemoSize } from './data.js';
 import { icenterAdmin, magentoAdmin } from './admin.js';
 import { collectSummary, formatSummary, type DemoSummary, type SpecialOrder } from './summary.js';
 
@@ -57,18 +57,20 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   out(`icsync demo: a fresh store in ${relative(process.cwd(), dir) || '.'}/ (removed and created again at every start)\n`);
 
   const erpSeed = demoErpSeed(size);
+  const catalog = shopCatalog(erpSeed);
   const icenter = await startIcenterEmulator({ seed: erpSeed });
-  const magento = await startMagentoEmulator({ seed: 'none', sourceCodes: Object.values(WAREHOUSES) });
+  const magento = await startMagentoEmulator({ seed: { products: existingShopProducts(catalog) }, sourceCodes: Object.values(WAREHOUSES) });
+  const productsBefore = magento.runtime.state.products.size;
   let ctx: DemoContext | undefined;
   try {
     const customers = seedCustomers(magento.runtime.state, size.shopCustomers, 77);
-    const orders = demoOrders(shopCatalog(erpSeed), customers, size);
+    const orders = demoOrders(catalog, customers, size);
     const special: SpecialOrder[] = [];
     for (const order of orders) {
       const placed = await magentoAdmin<{ increment_id: string }>(magento, 'POST', '/orders', order.body);
       if (order.expect) special.push({ number: placed.increment_id, expect: order.expect });
     }
-    out(`  emulators: iCenter ${icenter.baseUrl} (${size.items + 1} items, ${size.erpCustomers} customers, 3 warehouses), Magento ${magento.baseUrl} (${size.shopCustomers} customers, ${orders.length} orders)\n`);
+    out(`  emulators: iCenter ${icenter.baseUrl} (${size.items + 1} items, ${size.erpCustomers} customers, 3 warehouses), Magento ${magento.baseUrl} (${productsBefore} products from before icsync, ${size.shopCustomers} customers, ${orders.length} orders)\n`);
 
     const configPath = join(dir, 'icsync.yaml');
     writeFileSync(configPath, `# Written by \`icsync demo\` for emulators that lived only while it ran.\n${stringify(demoConfig(dir, icenter, magento))}`);
@@ -88,7 +90,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     out(`  the warehouse shipped ${toShip.length} orders; the accountant issued ${inErp.length} invoices in iCenter\n`);
     await step(ctx, 'invoices', out);
 
-    const summary = await collectSummary({ store: ctx.store, icenter, magento, erpCustomersBefore, special });
+    const summary = await collectSummary({ store: ctx.store, icenter, magento, productsBefore, erpCustomersBefore, ordersShipped: toShip.length, special });
     const wallMs = Date.now() - started;
     out(formatSummary(summary, { dir, configPath, wallMs }));
     return { summary, dir, configPath, wallMs };

@@ -2,12 +2,12 @@
  * What the demo achieved, counted where it happened: in the shop, in the ERP and in the ledger
  * (not in the flows' own reports, so the summary checks the flows rather than repeating them).
  */
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import type { IcenterEmulator } from '../emulators/icenter/index.js';
 import type { MagentoEmulator } from '../emulators/magento/index.js';
 import type { Store } from '../store/index.js';
 import { ORGANISATION, type DemoOrder } from './data.js';
-import { icenterAdmin } from './admin.js';
+import { icenterAdmin, magentoAdmin } from './admin.js';
 
 export interface WaitingRecord {
   kind: string;
@@ -17,6 +17,9 @@ export interface WaitingRecord {
 
 export interface DemoSummary {
   productsInShop: number;
+  /** Products the shop had before icsync ran (the flow updated the ones the ERP knows). */
+  productsBefore: number;
+  productsCreated: number;
   stockRowsWritten: number;
   subjectsCreated: number;
   shopOrders: number;
@@ -26,7 +29,12 @@ export interface DemoSummary {
   erpInvoices: number;
   shopInvoices: number;
   shopInvoicesWithPdf: number;
+  /** Shop orders holding more than one invoice (must be 0: one shop invoice per ERP invoice). */
+  ordersInvoicedTwice: number;
+  /** Invoice e-mails the shop sent (GET /__admin/emails) and how many carry a PDF. */
   invoiceEmails: number;
+  invoiceEmailsWithPdf: number;
+  ordersShipped: number;
   ordersComplete: number;
   ordersByLedgerState: Record<string, number>;
   waiting: WaitingRecord[];
@@ -43,12 +51,22 @@ export interface SummaryInput {
   store: Store;
   icenter: IcenterEmulator;
   magento: MagentoEmulator;
+  productsBefore: number;
   erpCustomersBefore: number;
+  ordersShipped: number;
   special: SpecialOrder[];
 }
 
-export async function collectSummary({ store, icenter, magento, erpCustomersBefore, special }: SummaryInput): Promise<DemoSummary> {
+interface AdminEmail {
+  kind: string;
+  attachments: { mime_type: string; size: number }[];
+}
+
+export async function collectSummary({ store, icenter, magento, productsBefore, erpCustomersBefore, ordersShipped, special }: SummaryInput): Promise<DemoSummary> {
   const shop = magento.runtime.state;
+  const emails = (await magentoAdmin<AdminEmail[]>(magento, 'GET', '/emails')).filter((email) => email.kind === 'invoice');
+  const invoicesPerOrder = new Map<number, number>();
+  for (const invoice of shop.invoices.values()) invoicesPerOrder.set(Number(invoice.order_id), (invoicesPerOrder.get(Number(invoice.order_id)) ?? 0) + 1);
   const erpOrders = await icenterAdmin<{ orderReference: string | null }[]>(icenter, 'GET', `/orders?organisation=${ORGANISATION}`);
   const erpCustomers = await icenterAdmin<unknown[]>(icenter, 'GET', `/customers?organisation=${ORGANISATION}`);
   const erpInvoices = await icenterAdmin<unknown[]>(icenter, 'GET', `/invoices?organisation=${ORGANISATION}`);
@@ -62,6 +80,8 @@ export async function collectSummary({ store, icenter, magento, erpCustomersBefo
   for (const order of special) specialStates.push({ ...order, state: (await store.ledger.get('order', { shopKey: order.number }))?.state ?? 'unknown' });
   return {
     productsInShop: shop.products.size,
+    productsBefore,
+    productsCreated: shop.products.size - productsBefore,
     stockRowsWritten: stockRows,
     subjectsCreated: erpCustomers.length - erpCustomersBefore,
     shopOrders: shopOrders.length,
@@ -70,7 +90,10 @@ export async function collectSummary({ store, icenter, magento, erpCustomersBefo
     erpInvoices: erpInvoices.length,
     shopInvoices: shop.invoices.size,
     shopInvoicesWithPdf: [...shop.invoices.keys()].filter((id) => (shop.attachments.get(id)?.length ?? 0) > 0).length,
-    invoiceEmails: shop.emails.filter((email) => email.kind === 'invoice').length,
+    ordersInvoicedTwice: [...invoicesPerOrder.values()].filter((count) => count > 1).length,
+    invoiceEmails: emails.length,
+    invoiceEmailsWithPdf: emails.filter((email) => email.attachments.some((a) => a.mime_type === 'application/pdf' && a.size > 0)).length,
+    ordersShipped,
     ordersComplete: shopOrders.filter((order) => order.data.state === 'complete').length,
     ordersByLedgerState,
     waiting: waitingRows.map((row) => ({ kind: row.kind, key: row.shopKey ?? row.erpKey ?? String(row.id), reason: row.lastError ?? '(no reason recorded)' })),
@@ -78,25 +101,49 @@ export async function collectSummary({ store, icenter, magento, erpCustomersBefo
   };
 }
 
+/**
+ * What must hold at the end, as sentences; empty when the demo ended as it should. `icsync demo`
+ * exits non-zero otherwise (an order doubled, an invoice missing its PDF, a special order through).
+ */
+export function demoProblems(s: DemoSummary): string[] {
+  const problems: string[] = [];
+  const unknownSku = s.special.filter((order) => order.expect === 'unknown-sku').length;
+  const check = (ok: boolean, sentence: string) => void (ok || problems.push(sentence));
+  check(s.duplicateErpOrders === 0, `${s.duplicateErpOrders} ERP orders share a shop reference: an order was entered twice.`);
+  check(s.ordersInErp === s.shopOrders - unknownSku, `${s.ordersInErp} orders are in the ERP, ${s.shopOrders - unknownSku} were expected.`);
+  for (const order of s.special) check(order.state === 'needs_attention', `Order ${order.number} (${order.expect}) is ${order.state}, not waiting for a person.`);
+  check(s.waiting.length === s.special.length, `${s.waiting.length} records wait for a person, ${s.special.length} were expected.`);
+  check(s.shopInvoices === s.erpInvoices, `${s.shopInvoices} shop invoices for ${s.erpInvoices} ERP invoices.`);
+  check(s.ordersInvoicedTwice === 0, `${s.ordersInvoicedTwice} shop orders hold more than one invoice.`);
+  check(s.shopInvoicesWithPdf === s.shopInvoices, `${s.shopInvoices - s.shopInvoicesWithPdf} shop invoices lack the PDF.`);
+  check(s.invoiceEmailsWithPdf === s.shopInvoices, `${s.invoiceEmailsWithPdf} invoice e-mails with a PDF for ${s.shopInvoices} shop invoices.`);
+  check(s.ordersComplete === s.ordersShipped, `${s.ordersComplete} orders complete, but ${s.ordersShipped} were shipped and invoiced.`);
+  return problems;
+}
+
 export function formatSummary(s: DemoSummary, where: { dir: string; configPath: string; wallMs: number }): string {
   const states = Object.entries(s.ordersByLedgerState)
     .map(([state, count]) => `${state} ${count}`)
     .join(', ');
+  const config = relative(process.cwd(), where.configPath);
+  const example = s.waiting.find((w) => w.kind === 'order')?.key ?? '<order number>';
   const lines = [
     '',
     'Summary',
-    `  products in the shop            ${s.productsInShop}`,
+    `  products in the shop            ${s.productsInShop} (${s.productsBefore} there before icsync, ${s.productsCreated} created from the ERP)`,
     `  stock rows written              ${s.stockRowsWritten}`,
     `  subjects created in the ERP     ${s.subjectsCreated}`,
     `  orders entered in the ERP       ${s.ordersInErp} of ${s.shopOrders} shop orders (duplicates: ${s.duplicateErpOrders})`,
-    `  invoices sent to the shop       ${s.shopInvoices} of ${s.erpInvoices} ERP invoices, ${s.shopInvoicesWithPdf} with the PDF, ${s.invoiceEmails} e-mailed`,
-    `  orders complete in the shop     ${s.ordersComplete}`,
+    `  invoices sent to the shop       ${s.shopInvoices} of ${s.erpInvoices} ERP invoices, ${s.shopInvoicesWithPdf} with the PDF, ${s.invoiceEmails} e-mailed (${s.invoiceEmailsWithPdf} with the PDF attached)`,
+    `  orders complete in the shop     ${s.ordersComplete} (${s.ordersShipped} shipped and invoiced)`,
     `  order states in the ledger      ${states}`,
     `  waiting for a person            ${s.waiting.length}`,
     ...s.waiting.map((w) => `    ${w.kind} ${w.key}: ${w.reason}`),
     '',
-    `Store: ${relative(process.cwd(), where.dir) || '.'}/icsync.db (config ${relative(process.cwd(), where.configPath)}).`,
-    `Look closer (the emulators are gone, the ledger stays): icsync --config ${relative(process.cwd(), where.configPath)} status   |   … explain order <number>`,
+    `Store: ${join(relative(process.cwd(), where.dir) || '.', 'icsync.db')} (config ${config}).`,
+    'The emulators stopped with the demo; the ledger stays. Look closer (or prefix with `npm run icsync --`):',
+    `  icsync status --config ${config}`,
+    `  icsync explain order ${example} --config ${config}`,
     `Done in ${(where.wallMs / 1000).toFixed(1)} s.`,
     '',
   ];

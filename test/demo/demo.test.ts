@@ -11,6 +11,7 @@ import { openContext } from '../../src/cli/context.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { runDemo } from '../../src/demo/run.js';
+import { demoProblems } from '../../src/demo/summary.js';
 
 const base = mkdtempSync(join(tmpdir(), 'icsync-demo-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -45,6 +46,9 @@ describe('demo', () => {
     expect(existsSync(configPath)).toBe(true);
 
     expect(s.productsInShop).toBeGreaterThan(100);
+    // The shop had most items already (updated), the rest were created by the products flow.
+    expect(s.productsBefore).toBeGreaterThan(50);
+    expect(s.productsCreated).toBeGreaterThan(10);
     expect(s.stockRowsWritten).toBeGreaterThan(100);
     expect(s.subjectsCreated).toBeGreaterThan(0);
     expect(s.shopOrders).toBe(30);
@@ -56,6 +60,9 @@ describe('demo', () => {
     expect(s.shopInvoices).toBe(28);
     expect(s.shopInvoicesWithPdf).toBe(28);
     expect(s.invoiceEmails).toBe(28);
+    expect(s.invoiceEmailsWithPdf).toBe(28);
+    expect(s.ordersInvoicedTwice).toBe(0);
+    expect(s.ordersShipped).toBe(14);
     expect(s.ordersComplete).toBe(14);
     expect(s.ordersByLedgerState).toEqual({ complete: 14, invoice_in_shop: 14, needs_attention: 2 });
 
@@ -68,10 +75,20 @@ describe('demo', () => {
     expect(reason('totals-mismatch')).toMatch(/totals .* the shop grand total is .*totalsTolerance/);
     expect(s.waiting).toHaveLength(2);
 
+    expect(demoProblems(s)).toEqual([]);
+    // The same check speaks up when the end state is wrong (the CLI then exits 1).
+    expect(demoProblems({ ...s, duplicateErpOrders: 1, ordersInErp: 30 })).toEqual([
+      '1 ERP orders share a shop reference: an order was entered twice.',
+      '30 orders are in the ERP, 29 were expected.',
+    ]);
+    expect(demoProblems({ ...s, ordersInvoicedTwice: 1, invoiceEmailsWithPdf: 27 })).toHaveLength(2);
+
     const text = printed.join('');
     expect(text).toContain('waiting for a person            2');
     expect(text).toMatch(/orders entered in the ERP\s+29 of 30 shop orders \(duplicates: 0\)/);
     expect(text).toContain(`${join(dir, 'icsync.db').replace(`${process.cwd()}/`, '')}`);
+    expect(text).toContain('The emulators stopped with the demo');
+    expect(text).toMatch(/icsync explain order 0+\d+ --config \S+icsync\.yaml/);
   }, 60_000);
 
   it('`icsync demo` exits 0 and prints the summary and where the store is', async () => {

@@ -3,6 +3,7 @@
  * ./data/demo/ (see src/demo). Needs no configuration file.
  */
 import { runDemo } from '../../demo/run.js';
+import { demoProblems } from '../../demo/summary.js';
 import { openContext } from '../context.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 import type { CommandEnv } from './shared.js';
@@ -31,8 +32,8 @@ export function registerDemoCommand({ program, io }: CommandEnv): void {
       const items = count(flags.items, 'items', 10);
       const orders = count(flags.orders, 'orders', 3);
       const { summary } = await runDemo({ dir: flags.dir, out: io.out, openContext: (path) => openContext(path, { io, minLevel: 'warn' }), size: { ...(items && { items }), ...(orders && { orders }) } });
-      // The two special orders must stop, and nothing may be doubled; anything else is a failure.
-      const stopped = summary.special.every((order) => order.state === 'needs_attention');
-      if (summary.duplicateErpOrders > 0 || !stopped) throw new CliExit(EXIT.failure, 'The demo did not end as expected; see the summary above.');
+      // The two special orders must stop, nothing may be doubled, every invoice once with its PDF.
+      const problems = demoProblems(summary);
+      if (problems.length > 0) throw new CliExit(EXIT.failure, `The demo did not end as it should:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     });
 }
