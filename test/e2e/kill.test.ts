@@ -3,7 +3,7 @@
  * process), killed with SIGKILL at random moments and started again, over and over. No
  * shutdown hook runs on SIGKILL: leases and flow locks stay behind and must lapse. At the end
  * the ERP holds exactly one order per shop order, and the shop exactly one invoice per ERP
- * invoice, however the kills fell.
+ * invoice, however the kills fell. SQLite store (the default), as most installations run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,8 +21,30 @@ import { buildPlaceOrder, generateOrderSpecs, seedCustomers, startMagentoEmulato
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ORDERS = 300;
+/** Kills while orders are entered (and the first invoices go out)... */
 const KILLS = 11;
+/** ...and kills while the shop invoices are created, once every ERP order is invoiced. */
+const INVOICE_KILLS = 3;
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/**
+ * The kill moments come from a seeded generator (mulberry32) and are printed, so a failing run
+ * can be replayed with ICSYNC_KILL_SEED=<seed>. Without it every run draws a new seed.
+ */
+const KILL_SEED = Number(process.env.ICSYNC_KILL_SEED ?? Math.floor(Math.random() * 2 ** 31));
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = seededRandom(KILL_SEED);
+const killMoments: number[] = [];
+const replay = () => `kill seed ${KILL_SEED} (replay: ICSYNC_KILL_SEED=${KILL_SEED} npx vitest run test/e2e), kills at ms after start-up: [${killMoments.join(', ')}]`;
 
 interface ErpOrder {
   year: number;
@@ -100,14 +122,16 @@ describe('icsync run killed with SIGKILL again and again', () => {
   const erpOrders = () => icenterAdmin<ErpOrder[]>(icenter, 'GET', `/orders?organisation=${ORGANISATION}`);
 
   /** Each time: start, wait for the start-up line (however slow the machine), kill at a random moment after it. */
-  async function killAtRandom(times: number, earliest: number, latest: number, between: () => Promise<void>): Promise<void> {
+  async function killAtRandom(times: number, earliest: number, latest: number, hooks: { atWork(i: number): Promise<void>; between(): Promise<void> }): Promise<void> {
+    const { atWork, between } = hooks;
     for (let i = 0; i < times; i += 1) {
       const { child, exited, ready } = startRun();
       await Promise.race([ready, exited]);
-      // The first process lives until orders are being entered: killed any earlier, it would keep
-      // the orders flow's run lock (30 s at least) and the next kills would hit idle processes.
-      if (i === 0) await waitFor('the first ERP order', async () => (await erpOrders()).length > 0, 15_000);
-      await sleep(earliest + Math.random() * (latest - earliest));
+      await atWork(i);
+      const moment = Math.round(earliest + random() * (latest - earliest));
+      killMoments.push(moment);
+      console.info(`kill ${killMoments.length}: SIGKILL ${moment} ms after start-up or the first sign of work (seed ${KILL_SEED})`);
+      await sleep(moment);
       child.kill('SIGKILL');
       expect(await exited).toBeNull();
       await between();
@@ -126,19 +150,41 @@ describe('icsync run killed with SIGKILL again and again', () => {
   async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
     const until = Date.now() + timeoutMs;
     while (!(await check())) {
-      if (Date.now() > until) throw new Error(`gave up waiting for ${what} after ${timeoutMs} ms (logs in ${dir})`);
+      if (Date.now() > until) throw new Error(`gave up waiting for ${what} after ${timeoutMs} ms (logs in ${dir}); ${replay()}`);
       await sleep(250);
     }
   }
 
-  it('ends with exactly one ERP order per shop order and one shop invoice per ERP invoice', async () => {
+  it('ends with exactly one ERP order per shop order and one shop invoice per ERP invoice', async ({ onTestFailed }) => {
+    onTestFailed(() => console.error(replay()));
     // The kills land anywhere from the first scheduled runs to the middle of the worker's steps,
     // while orders are entered and, as the accountant invoices them, while invoices are sent.
     let partway = 0;
-    await killAtRandom(KILLS, 0, 1800, async () => {
-      partway = await invoiceNewOrders();
+    await killAtRandom(KILLS, 0, 1800, {
+      // The first process lives until orders are being entered: killed any earlier, it would keep
+      // the orders flow's run lock (30 s at least) and the next kills would hit idle processes.
+      atWork: async (i) => {
+        if (i === 0) await waitFor('the first ERP order', async () => (await erpOrders()).length > 0, 15_000);
+      },
+      between: async () => {
+        partway = await invoiceNewOrders();
+      },
     });
     const invoicedPartway = magento.runtime.state.invoices.size;
+
+    // Then every order is in the ERP and invoiced there, and each process dies while it creates
+    // shop invoices: killed between "about to create" and "created", the next one must look first.
+    const shopInvoiceCount = () => magento.runtime.state.invoices.size;
+    let invoiceKills = 0;
+    await waitFor(`${ORDERS} ERP orders (before the invoice kills)`, async () => (await invoiceNewOrders()) >= ORDERS, 40_000).catch(() => undefined);
+    await killAtRandom(INVOICE_KILLS, 0, 700, {
+      atWork: async () => {
+        const before = shopInvoiceCount();
+        if (before < ORDERS) await waitFor('a shop invoice from this process', async () => shopInvoiceCount() > before || shopInvoiceCount() >= ORDERS, 40_000);
+        invoiceKills += 1;
+      },
+      between: async () => void (await invoiceNewOrders()),
+    });
 
     const current = startRun();
     await waitFor(`${ORDERS} ERP orders`, async () => (await invoiceNewOrders()) >= ORDERS, 40_000);
@@ -167,7 +213,7 @@ describe('icsync run killed with SIGKILL again and again', () => {
     // And a polite stop still ends cleanly.
     current.child.kill('SIGTERM');
     expect(await current.exited).toBe(0);
-    expect(runs).toBe(KILLS + 1);
+    expect(runs).toBe(KILLS + INVOICE_KILLS + 1);
 
     // How often a kill fell between "about to create" and "created": found again, not re-sent.
     const store = await openStore({ url: `sqlite:${join(dir, 'icsync.db')}` });
@@ -182,6 +228,7 @@ describe('icsync run killed with SIGKILL again and again', () => {
     } finally {
       await store.close();
     }
-    console.info(`kill test: ${runs} runs, ${KILLS} SIGKILLs, ${partway} ERP orders and ${invoicedPartway} shop invoices when the kills ended, ${recovered} interrupted creates found again instead of re-sent`);
+    console.info(`kill test: ${replay()}`);
+    console.info(`kill test: ${runs} runs, ${KILLS + invoiceKills} SIGKILLs (${invoiceKills} while shop invoices were created), ${partway} ERP orders and ${invoicedPartway} shop invoices after the first ${KILLS} kills, ${recovered} interrupted creates found again instead of re-sent`);
   }, 150_000);
 });
