@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import type { ErpPort, ShopPort } from '../core/ports.js';
+import type { ErpPort, RemoteCallInfo, ShopPort } from '../core/ports.js';
 import { icenterSettingsSchema } from './icenter/config.js';
 import { createIcenterErp } from './icenter/index.js';
 import { magentoSettingsSchema } from './magento/config.js';
@@ -14,7 +14,7 @@ import { createMagentoShop } from './magento/index.js';
 export interface ConnectorDeps {
   logger: Logger;
   /** Called after every remote call, for metrics. */
-  onRemoteCall?: (info: { target: string; method: string; route: string; status: number | 'error'; durationMs: number }) => void;
+  onRemoteCall?: (info: RemoteCallInfo) => void;
 }
 
 export const erpConnectorSchema = z.discriminatedUnion('type', [

@@ -31,6 +31,15 @@ import type {
   WarehouseCode,
 } from './model.js';
 
+/** One remote call a connector made, reported for metrics (ConnectorDeps.onRemoteCall). */
+export interface RemoteCallInfo {
+  target: string;
+  method: string;
+  route: string;
+  status: number | 'error';
+  durationMs: number;
+}
+
 /** A warning that did not stop the call (for example a character the ERP's code page cannot hold). */
 export interface PortWarning {
   record?: { kind: string; key: string; field?: string };

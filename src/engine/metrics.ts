@@ -5,14 +5,8 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { FlowReport } from '../flows/types.js';
+import type { RemoteCallInfo } from '../core/ports.js';
 
-export interface RemoteCallInfo {
-  target: string;
-  method: string;
-  route: string;
-  status: number | 'error';
-  durationMs: number;
-}
 
 export interface SyncMetrics {
   registry: Registry;

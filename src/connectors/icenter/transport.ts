@@ -10,14 +10,9 @@ import type { Logger } from '../../core/log.js';
 import type { RawRequest, RawResponse, Transport } from './client.js';
 import type { IcenterSettings } from './config.js';
 import { TARGET } from './errors.js';
+import type { RemoteCallInfo } from '../../core/ports.js';
 
-export interface RemoteCallInfo {
-  target: string;
-  method: string;
-  route: string;
-  status: number | 'error';
-  durationMs: number;
-}
+export type { RemoteCallInfo };
 
 export interface TransportDeps {
   logger?: Logger;

@@ -15,14 +15,9 @@ import type { MagentoSettings } from './config.js';
 import { AUTH_SETTING, errorFromResponse, TARGET, unexpectedAnswer } from './errors.js';
 import { toJsonBody } from './json.js';
 import { oauthAuthorization } from './oauth.js';
+import type { RemoteCallInfo } from '../../core/ports.js';
 
-export interface RemoteCallInfo {
-  target: string;
-  method: string;
-  route: string;
-  status: number | 'error';
-  durationMs: number;
-}
+export type { RemoteCallInfo };
 
 export interface MagentoCall {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
