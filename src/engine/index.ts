@@ -3,5 +3,6 @@ export { runSync, runFlow, type SyncOptions } from './sync.js';
 export { createWorker, drainFlow, processRow, FlowStoppedError, type Worker, type WorkerOptions, type StepOutcome } from './worker.js';
 export { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.js';
 export { retryRecord, skipRecord, resyncRecord, RecordNotFoundError } from './records.js';
-export { createMetrics, type SyncMetrics, type RemoteCallInfo } from './metrics.js';
+export { createMetrics, type SyncMetrics } from './metrics.js';
+export type { RemoteCallInfo } from '../core/ports.js';
 export { backoffDelay } from './backoff.js';
