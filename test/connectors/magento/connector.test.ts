@@ -10,7 +10,7 @@ import { dec } from '../../../src/core/decimal.js';
 import { asShopOrderId, asSku, type ShopStockDraft } from '../../../src/core/model.js';
 import type { RecordOutcome } from '../../../src/core/ports.js';
 import { admin, call, criteria } from '../../emulators/magento/helpers.js';
-import { failure } from '../../contract/shop-port/conformance.js';
+import { failure } from '../../contract/helpers.js';
 import { startMagentoHarness, type MagentoHarness } from '../../contract/shop-port/magento-setup.js';
 import { sampleOrder } from './sample.js';
 

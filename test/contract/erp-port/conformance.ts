@@ -9,9 +9,9 @@
  * the port must find the first order, so the ERP ends up with exactly one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isSyncError, type SyncError } from '../../../src/core/errors.js';
 import type { ErpDocumentKey, ErpOrderDraft, Sku } from '../../../src/core/model.js';
 import type { ErpPort } from '../../../src/core/ports.js';
+import { collect, failure } from '../helpers.js';
 
 export interface ErpPortConformanceSetup {
   /** A port with working settings. */
@@ -40,26 +40,6 @@ export interface ErpPortConformanceSetup {
     issueInvoice(orderKey: ErpDocumentKey): Promise<void>;
   };
   teardown(): Promise<void>;
-}
-
-async function failure(promise: Promise<unknown>): Promise<SyncError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isSyncError(error)) return error;
-    throw new Error(`expected a SyncError, got ${String(error)}`, { cause: error });
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function collect<T>(pages: AsyncIterable<T[]>): Promise<{ rows: T[]; pages: number }> {
-  const rows: T[] = [];
-  let count = 0;
-  for await (const page of pages) {
-    rows.push(...page);
-    count += 1;
-  }
-  return { rows, pages: count };
 }
 
 let referenceCounter = 0;

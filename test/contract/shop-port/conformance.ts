@@ -9,10 +9,12 @@
  * the customer's e-mail goes out only after the ERP's PDF is attached, carrying it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isSyncError, type SyncError } from '../../../src/core/errors.js';
+import { isSyncError } from '../../../src/core/errors.js';
 import { dec, type Decimal } from '../../../src/core/decimal.js';
 import type { ShopOrderId, Sku } from '../../../src/core/model.js';
 import type { ShopPort } from '../../../src/core/ports.js';
+import { collect, failure } from '../helpers.js';
+
 
 export interface ShopPortConformanceSetup {
   /** A port with working settings. */
@@ -44,27 +46,6 @@ export interface ShopPortConformanceSetup {
     stockQuantity(sku: Sku, source: string): Promise<Decimal | undefined>;
   };
   teardown(): Promise<void>;
-}
-
-/** The SyncError a call fails with (fails the test when it resolves or throws something else). */
-export async function failure(promise: Promise<unknown>): Promise<SyncError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isSyncError(error)) return error;
-    throw new Error(`expected a SyncError, got ${String(error)}`, { cause: error });
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function collect<T>(pages: AsyncIterable<T[]>): Promise<{ rows: T[]; pages: number }> {
-  const rows: T[] = [];
-  let count = 0;
-  for await (const page of pages) {
-    rows.push(...page);
-    count += 1;
-  }
-  return { rows, pages: count };
 }
 
 /** A small valid PDF document, enough for a shop that checks the `%PDF-` signature. */
