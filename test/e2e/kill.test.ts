@@ -16,6 +16,7 @@ import { icenterAdmin, magentoAdmin } from '../../src/demo/admin.js';
 import { demoConfig } from '../../src/demo/config.js';
 import { ORGANISATION, WAREHOUSES, demoErpSeed, shopCatalog } from '../../src/demo/data.js';
 import { startIcenterEmulator, type IcenterEmulator } from '../../src/emulators/icenter/index.js';
+import { seededRng } from '../../src/emulators/magento/util.js';
 import { openStore } from '../../src/store/index.js';
 import { buildPlaceOrder, generateOrderSpecs, seedCustomers, startMagentoEmulator, type MagentoEmulator } from '../../src/emulators/magento/index.js';
 
@@ -28,22 +29,14 @@ const INVOICE_KILLS = 3;
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /**
- * The kill moments come from a seeded generator (mulberry32) and are printed, so a failing run
+ * The kill moments come from a seeded generator (the emulator's mulberry32) and are printed, so a failing run
  * can be replayed with ICSYNC_KILL_SEED=<seed>. Without it every run draws a new seed.
  */
 const KILL_SEED = Number(process.env.ICSYNC_KILL_SEED ?? Math.floor(Math.random() * 2 ** 31));
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = seededRandom(KILL_SEED);
+const random = seededRng(KILL_SEED);
 const killMoments: number[] = [];
+const testStart = Date.now();
+const elapsed = () => `${((Date.now() - testStart) / 1000).toFixed(1)} s`;
 const replay = () => `kill seed ${KILL_SEED} (replay: ICSYNC_KILL_SEED=${KILL_SEED} npx vitest run test/e2e), kills at ms after start-up: [${killMoments.join(', ')}]`;
 
 interface ErpOrder {
@@ -130,7 +123,7 @@ describe('icsync run killed with SIGKILL again and again', () => {
       await atWork(i);
       const moment = Math.round(earliest + random() * (latest - earliest));
       killMoments.push(moment);
-      console.info(`kill ${killMoments.length}: SIGKILL ${moment} ms after start-up or the first sign of work (seed ${KILL_SEED})`);
+      console.info(`kill ${killMoments.length} at ${elapsed()}: SIGKILL ${moment} ms after start-up or the first sign of work (seed ${KILL_SEED})`);
       await sleep(moment);
       child.kill('SIGKILL');
       expect(await exited).toBeNull();
@@ -176,9 +169,9 @@ describe('icsync run killed with SIGKILL again and again', () => {
     // shop invoices: killed between "about to create" and "created", the next one must look first.
     const shopInvoiceCount = () => magento.runtime.state.invoices.size;
     let invoiceKills = 0;
-    await waitFor(`${ORDERS} ERP orders (before the invoice kills)`, async () => (await invoiceNewOrders()) >= ORDERS, 40_000).catch(() => undefined);
     await killAtRandom(INVOICE_KILLS, 0, 700, {
-      atWork: async () => {
+      atWork: async (i) => {
+        if (i === 0) await waitFor(`${ORDERS} ERP orders`, async () => (await invoiceNewOrders()) >= ORDERS, 40_000);
         const before = shopInvoiceCount();
         if (before < ORDERS) await waitFor('a shop invoice from this process', async () => shopInvoiceCount() > before || shopInvoiceCount() >= ORDERS, 40_000);
         invoiceKills += 1;
@@ -186,6 +179,7 @@ describe('icsync run killed with SIGKILL again and again', () => {
       between: async () => void (await invoiceNewOrders()),
     });
 
+    console.info(`kills over at ${elapsed()}, ${shopInvoiceCount()} shop invoices`);
     const current = startRun();
     await waitFor(`${ORDERS} ERP orders`, async () => (await invoiceNewOrders()) >= ORDERS, 40_000);
     const orders = await erpOrders();
