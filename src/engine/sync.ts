@@ -29,7 +29,10 @@ export async function runFlow(ctx: FlowContext, flow: Flow, options: SyncOptions
   const { store } = ctx;
   // A dry run writes nothing, not even a lock or a run record.
   if (options.dryRun) return execute(ctx, flow, options);
-  const ttl = Math.max(ctx.config.worker.leaseDuration, 30_000);
+  // The lock only stops overlapping runs (ledger rows have their own leases), so it follows the
+  // lease duration: a killed process holds up the next run of its flow no longer than that.
+  // The heartbeat renews it three times per period; the floor keeps renewals from racing expiry.
+  const ttl = Math.max(ctx.config.worker.leaseDuration, 5_000);
   if (!(await store.locks.tryAcquire(lockName(flow.name), ctx.owner, ttl))) {
     const report = startReport(flow.name, false);
     report.report.skipped = true;

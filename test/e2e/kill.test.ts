@@ -224,5 +224,5 @@ describe('icsync run killed with SIGKILL again and again', () => {
     }
     console.info(`kill test: ${replay()}`);
     console.info(`kill test: ${runs} runs, ${KILLS + invoiceKills} SIGKILLs (${invoiceKills} while shop invoices were created), ${partway} ERP orders and ${invoicedPartway} shop invoices after the first ${KILLS} kills, ${recovered} interrupted creates found again instead of re-sent`);
-  }, 150_000);
+  }, 240_000);
 });
