@@ -10,6 +10,7 @@ import { toSyncError, type SyncError } from '../core/errors.js';
 import { LeaseLostError, type LinkRow } from '../store/index.js';
 import type { FlowName } from '../config/schema.js';
 import { aboutRecord } from '../flows/common.js';
+import { whileLeased } from '../flows/lease.js';
 import { startReport } from '../flows/report.js';
 import type { Flow, FlowContext, FlowReport, LedgerFlow } from '../flows/types.js';
 import { backoffDelay } from './backoff.js';
@@ -32,7 +33,7 @@ const keyOf = (row: LinkRow): string => row.shopKey ?? row.erpKey ?? String(row.
 export async function processRow(ctx: FlowContext, flow: LedgerFlow, row: LinkRow, metrics?: SyncMetrics): Promise<StepOutcome> {
   const { ledger } = ctx.store;
   try {
-    await flow.step(ctx, row);
+    await whileLeased(ctx.store, { id: row.id, owner: ctx.owner, leaseMs: ctx.config.worker.leaseDuration }, ctx.logger, () => flow.step(ctx, row));
     await ledger.release(row.id, ctx.owner);
     metrics?.recordStep(flow.name, 'done');
     return 'done';

@@ -8,6 +8,7 @@ import { businessError, transientError, isSyncError } from '../core/errors.js';
 import type { ErpPartner, PartnerDraft } from '../core/model.js';
 import { KeyConflictError, LeaseLostError, type LinkRow } from '../store/index.js';
 import { erpLabel, readCursor } from './common.js';
+import { whileLeased } from './lease.js';
 import { orderGate } from './order-mapping.js';
 import { buyerIdentity, normaliseVatId, partnerDraft } from './partner-mapping.js';
 import { startReport } from './report.js';
@@ -103,7 +104,7 @@ export async function ensurePartner(ctx: FlowContext, identity: string, draft: P
     throw transientError({ sentence: `Order ${orderNumber}: its buyer ${identity} is being linked by another worker; the order will be tried again.`, record: { kind: 'order', key: orderNumber } });
   }
   try {
-    return await resolvePartner(ctx, claimed);
+    return await whileLeased(ctx.store, { id: claimed.id, owner: ctx.owner, leaseMs: ctx.config.worker.leaseDuration }, ctx.logger, () => resolvePartner(ctx, claimed));
   } catch (error) {
     await ledger.release(claimed.id, ctx.owner).catch(() => undefined);
     // A lost lease here is the partner row's, not the order's: the worker must not take it for
