@@ -204,7 +204,9 @@ describe('icsync run killed with SIGKILL again and again', () => {
     expect([...perOrder.values()].every((count) => count === 1)).toBe(true);
     expect((await erpOrders()).length).toBe(ORDERS);
 
-    // And a polite stop still ends cleanly.
+    // And a polite stop still ends cleanly. The counts above can be reached before this last
+    // process is even up (every order was in by then), so wait for its start-up line first.
+    await Promise.race([current.ready, current.exited]);
     current.child.kill('SIGTERM');
     expect(await current.exited).toBe(0);
     expect(runs).toBe(KILLS + INVOICE_KILLS + 1);

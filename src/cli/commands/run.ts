@@ -24,6 +24,10 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
     .option('--host <host>', 'address the HTTP server listens on (default: server.host)')
     .option('--port <port>', 'port of the HTTP server (default: server.port; 0 = any free port)')
     .action(async (flags: RunFlags) => {
+      // Listen for SIGTERM/SIGINT before anything else: a stop asked for while the store opens or
+      // the server binds is then honoured once start-up is done, instead of killing the process
+      // half-way (Node's default for an unhandled SIGTERM) with exit code "killed by signal".
+      const stopRequested = io.waitForStop();
       const ctx = await openContext(configPathOf(program), { io, logTo: 'stdout', defaultMetrics: true });
       const { logger, config } = ctx;
       const flows = createFlows();
@@ -59,7 +63,7 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
         throw error;
       }
 
-      const signal = await io.waitForStop();
+      const signal = await stopRequested;
       logger.info({ signal }, `${signal}: stopping; the steps in flight finish first`);
       await scheduler.stop();
       await worker.stop();
