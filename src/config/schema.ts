@@ -93,6 +93,12 @@ const invoicesSchema = z
     ...flowBase('10m'),
     sendEmail: flag().default(true).describe('Send the shop invoice e-mail (with the PDF attached) to the buyer.'),
     attachPdf: flag().default(true).describe('Attach the ERP invoice PDF to the shop invoice.'),
+    orderLookup: z
+      .enum(['unlinked', 'every-run', 'off'])
+      .default('unlinked')
+      .describe(
+        'When an ERP invoice names no shop order, ask the open orders (in the ERP, not invoiced) of its buyer for their invoices, one request per order (unlinked); ask every open order on every run (every-run: for an ERP that never writes the link on the invoice and whose invoices name no buyer); or never (off). A --full run asks every open order.',
+      ),
   })
   .strict();
 

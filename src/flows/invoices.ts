@@ -3,13 +3,20 @@
  * become offline shop invoices with the ERP PDF attached and the invoice e-mail sent.
  * Never two shop invoices for one ERP invoice: the order's invoices are read first (icsync's
  * comment on each carries the ERP invoice key), and `shop_pending` is committed before the create.
+ *
+ * Linking an invoice to its order: first by what the invoice itself says (its order key or the
+ * shop order number); an invoice that says neither may still be ours, because an ERP need not
+ * write the link on the invoice (iCenter: CONTRACT §3.6 links from the order side). Then the
+ * open orders of the same buyer are asked for their invoices (`ErpPort.invoicesForOrder`),
+ * each at most once per run; `flows.invoices.orderLookup` widens or switches this off.
  */
-import { asShopInvoiceId, asShopOrderId, type ErpInvoice, type ShopInvoice } from '../core/model.js';
+import { asShopInvoiceId, asShopOrderId, type ErpDocumentKey, type ErpInvoice, type ShopInvoice } from '../core/model.js';
 import type { LinkRow } from '../store/index.js';
 import { erpLabel, readCursor, shopLabel } from './common.js';
 import type { OrderData } from './order-data.js';
 import { startReport } from './report.js';
-import type { FlowContext, LedgerFlow } from './types.js';
+import type { FlowContext, LedgerFlow, RunOptions } from './types.js';
+import type { ReportBuilder } from './report.js';
 
 export interface InvoiceData {
   displayNumber: string;
@@ -34,6 +41,39 @@ async function findOrderRow(ctx: FlowContext, invoice: ErpInvoice): Promise<Link
   }
   if (invoice.orderReference) return ledger.get('order', { shopKey: invoice.orderReference });
   return undefined;
+}
+
+/** An invoice the ERP issued that names no order of ours: kept light (no lines) until the order side is asked. */
+interface UnlinkedInvoice {
+  key: ErpDocumentKey;
+  partner?: string;
+}
+
+/** Orders in the ERP and not invoiced yet, all of them (the ledger lists at most 1,000 a page). */
+async function openOrders(ctx: FlowContext): Promise<LinkRow[]> {
+  const rows: LinkRow[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const page = await ctx.store.ledger.list({ kind: 'order', states: ['in_erp'], limit: 1000, offset });
+    rows.push(...page);
+    if (page.length < 1000) break;
+  }
+  // Rows can move while the pages are read; one id once.
+  return [...new Map(rows.filter((row) => row.erpKey && row.shopKey).map((row) => [row.id, row])).values()];
+}
+
+/**
+ * Which open orders to ask for their invoices: those of the buyers of the unlinked invoices, or
+ * all of them when one unlinked invoice names no buyer, on `--full`, or with orderLookup every-run.
+ */
+async function ordersToAsk(ctx: FlowContext, unlinked: UnlinkedInvoice[], options: RunOptions): Promise<LinkRow[]> {
+  const lookup = ctx.config.flows.invoices.orderLookup;
+  if (lookup === 'off') return [];
+  const everyOrder = lookup === 'every-run' || options.full === true || unlinked.some((invoice) => invoice.partner === undefined);
+  if (!everyOrder && unlinked.length === 0) return [];
+  const open = await openOrders(ctx);
+  if (everyOrder) return open;
+  const buyers = new Set(unlinked.map((invoice) => invoice.partner));
+  return open.filter((row) => buyers.has((row.data as OrderData).partner));
 }
 
 const hasMarker = (invoice: ShopInvoice, erpKey: string): boolean => invoice.comments.some((c) => c.includes(invoiceMarker(erpKey)));
@@ -85,6 +125,25 @@ async function finishInShop(ctx: FlowContext, row: LinkRow): Promise<void> {
   }
 }
 
+/** One invoice linked to its ledger order: its own ledger row (once), and the order marked invoiced. */
+async function recordInvoice(ctx: FlowContext, rb: ReportBuilder, options: RunOptions, invoice: ErpInvoice, orderRow: LinkRow): Promise<void> {
+  const { ledger } = ctx.store;
+  const orderNumber = orderRow.shopKey ?? '';
+  if (options.dryRun) {
+    if (!(await ledger.get('invoice', { erpKey: invoice.key }))) {
+      rb.count('wouldDiscover');
+      rb.change({ kind: 'invoice', key: invoice.key, action: 'create', fields: { order: [undefined, orderNumber], grossTotal: [undefined, invoice.grossTotal] } });
+    }
+    return;
+  }
+  const data: InvoiceData = { displayNumber: invoice.displayNumber, orderNumber, orderId: (orderRow.data as OrderData).orderId, grossTotal: invoice.grossTotal };
+  const { created } = await ledger.ensure('invoice', { erpKey: invoice.key }, { state: 'discovered', data });
+  rb.count(created ? 'discovered' : 'known');
+  if (created && orderRow.state === 'in_erp') {
+    await ledger.transition(orderRow.id, null, { state: 'invoiced' }, { type: 'invoiced', message: `${erpLabel(ctx)} issued invoice ${invoice.displayNumber}` });
+  }
+}
+
 export function createInvoicesFlow(): LedgerFlow {
   return {
     name: 'invoices',
@@ -96,31 +155,28 @@ export function createInvoicesFlow(): LedgerFlow {
       const runStartedAt = ctx.now();
       const since = await readCursor(ctx, 'invoices', options.full);
       const { ledger } = ctx.store;
+      const unlinked = new Map<string, UnlinkedInvoice>();
       for await (const page of ctx.erp.invoices({ ...(since && { changedSince: since }) })) {
         options.signal?.throwIfAborted();
         for (const invoice of page) {
           rb.count('read');
           const orderRow = await findOrderRow(ctx, invoice);
-          if (!orderRow?.shopKey) {
-            rb.count('notFromShop');
-            continue;
-          }
-          const orderData = orderRow.data as OrderData;
-          if (options.dryRun) {
-            if (!(await ledger.get('invoice', { erpKey: invoice.key }))) {
-              rb.count('wouldDiscover');
-              rb.change({ kind: 'invoice', key: invoice.key, action: 'create', fields: { order: [undefined, orderRow.shopKey], grossTotal: [undefined, invoice.grossTotal] } });
-            }
-            continue;
-          }
-          const data: InvoiceData = { displayNumber: invoice.displayNumber, orderNumber: orderRow.shopKey, orderId: orderData.orderId, grossTotal: invoice.grossTotal };
-          const { created } = await ledger.ensure('invoice', { erpKey: invoice.key }, { state: 'discovered', data });
-          rb.count(created ? 'discovered' : 'known');
-          if (created && orderRow.state === 'in_erp') {
-            await ledger.transition(orderRow.id, null, { state: 'invoiced' }, { type: 'invoiced', message: `${erpLabel(ctx)} issued invoice ${invoice.displayNumber}` });
-          }
+          if (orderRow?.shopKey) await recordInvoice(ctx, rb, options, invoice, orderRow);
+          // Linked on an earlier run (through its order): the delta's overlap reads it again.
+          else if (await ledger.get('invoice', { erpKey: invoice.key })) rb.count('known');
+          else unlinked.set(invoice.key, { key: invoice.key, ...(invoice.partner !== undefined && { partner: invoice.partner }) });
         }
       }
+      // The order side: open orders asked for their invoices (one request each, once per run).
+      for (const orderRow of await ordersToAsk(ctx, [...unlinked.values()], options)) {
+        options.signal?.throwIfAborted();
+        for (const invoice of await ctx.erp.invoicesForOrder(orderRow.erpKey as ErpDocumentKey)) {
+          if (!unlinked.delete(invoice.key)) rb.count('read');
+          rb.count('linkedByOrder');
+          await recordInvoice(ctx, rb, options, invoice, orderRow);
+        }
+      }
+      for (let i = 0; i < unlinked.size; i += 1) rb.count('notFromShop');
       if (!options.dryRun) await ctx.store.cursors.set('invoices', runStartedAt.toISOString());
       return rb.finish();
     },

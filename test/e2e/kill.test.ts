@@ -59,7 +59,9 @@ describe('icsync run killed with SIGKILL again and again', () => {
     dir = mkdtempSync(join(tmpdir(), 'icsync-kill-'));
     const size = { items: 40, erpCustomers: 10, shopCustomers: 15, orders: ORDERS };
     const seed = demoErpSeed(size);
-    icenter = await startIcenterEmulator({ seed });
+    // Invoices carry no order link (LinkToDocument empty): the flow must find them from the order
+    // side, the path CONTRACT §3.6 prefers, and still create each shop invoice once.
+    icenter = await startIcenterEmulator({ seed, linkToDocument: 'empty' });
     magento = await startMagentoEmulator({ seed: 'none', sourceCodes: Object.values(WAREHOUSES) });
     const customers = seedCustomers(magento.runtime.state, size.shopCustomers, 5);
     const start = new Date(Date.now() - (ORDERS * 37 + 60) * 60_000);

@@ -175,5 +175,42 @@ describe('flows over HTTP', () => {
       expect(shop.invoices.size).toBe(1);
       expect(shop.emails.filter((e) => e.kind === 'invoice')).toHaveLength(1);
     });
+
+    it('invoices: with no order link on the invoice, the buyer\'s open orders are asked; an invoice of an order not from the shop is left alone', async () => {
+      // CONTRACT §3.6: the invoice's LinkToDocument is not a confirmed link; here it stays empty.
+      await w.admin('icenter', 'PATCH', '/settings', { linkToDocument: 'empty' });
+      try {
+        const company = (await w.store.ledger.get('order', { shopKey: numbers.company! }))!;
+        const partner = (company.data as { partner: string }).partner;
+        // An order entered in the ERP by hand, for another customer, invoiced too.
+        const other = w.icenter.state().orgs.get(1)!.customers.find((c) => String(c.fields.Code) !== partner)!;
+        const { order: manual } = await w.ctx.erp.createOrder({
+          reference: 'ROČNO-1' as never, partner: String(other.fields.Code) as never, orderDate: new Date().toISOString() as never, warehouse: '0000001' as never,
+          book: 'VNK', currency: 'EUR' as never, lines: [{ sku: w.skus[0] as never, quantity: '1' as never, unitPrice: '10.00' as never, priceIncludesVat: false, discountPercent: '0' as never, vatRate: '02' as never }],
+        });
+        const openBefore = (await w.store.ledger.list({ kind: 'order', states: ['in_erp'] })).filter((r) => (r.data as { partner?: string }).partner === partner);
+        for (const erpKey of [company.erpKey!, manual.key]) {
+          const [year, book, number] = erpKey.split('/');
+          await w.admin('icenter', 'POST', '/invoices', { organisation: 1, orderYear: Number(year), orderBook: book, orderNumber: Number(number) });
+        }
+        await w.admin('icenter', 'DELETE', '/requests');
+        const report = await one(w, 'invoices');
+        expect(report.error).toBeUndefined();
+        expect(report.counts.discovered).toBe(1);
+        expect(report.counts.linkedByOrder).toBe(1);
+        expect(report.counts.notFromShop).toBe(1);
+        expect((await w.store.ledger.get('order', { shopKey: numbers.company! }))?.state).toBe('invoice_in_shop');
+        // Only the open orders of the two invoices' buyers were asked (the other buyer has none from the shop).
+        const overviews = (await w.admin<{ path: string }[]>('icenter', 'GET', '/requests')).filter((r) => r.path.includes('GetOrderProcessOverview'));
+        expect(overviews).toHaveLength(openBefore.length);
+        expect(w.magento.runtime.state.invoices.size).toBe(2);
+        // Nothing twice on the next run, nor on a full one.
+        expect((await one(w, 'invoices')).counts.discovered ?? 0).toBe(0);
+        expect((await one(w, 'invoices', { full: true })).counts.discovered ?? 0).toBe(0);
+        expect(w.magento.runtime.state.invoices.size).toBe(2);
+      } finally {
+        await w.admin('icenter', 'PATCH', '/settings', { linkToDocument: 'order' });
+      }
+    });
   });
 });

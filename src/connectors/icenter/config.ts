@@ -111,6 +111,10 @@ export const icenterSettingsSchema = z
       .array(z.enum(['process-overview', 'order-status', 'reference-invoice']))
       .default(['process-overview', 'reference-invoice'])
       .describe('INF: sources tried, in order, to link an invoice to its order: GetOrderProcessOverview (Order_Invoices), GetOrderStatus (Ref2Invoice), GetOrder ReferenceInvoice.'),
+    linkToDocument: z
+      .enum(['order', 'ignore'])
+      .default('order')
+      .describe('INF: read an invoice\'s LinkToDocument as the key of its source order when it parses as one ("2026-VNK-12"), or ignore it. Either way the invoices flow asks the order side (invoiceLink) for invoices it cannot link.'),
     pdf: pdfSchema.default(pdfSchema.parse({})),
     customerDefaults: customerDefaultsSchema.default(customerDefaultsSchema.parse({})),
     currencyIds: z

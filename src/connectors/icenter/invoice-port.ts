@@ -31,8 +31,9 @@ export function createInvoicePort(client: IcenterClient, settings: IcenterSettin
     const node = await readInvoiceNode(key);
     if (!node) return undefined;
     const invoice = mapInvoice(node, { timeZone: settings.timeZone, currencies }, key);
-    if (invoice && !invoice.orderKey) {
+    if (invoice && !invoice.orderKey && settings.linkToDocument === 'order') {
       // INF: LinkToDocument may name the source order ("2026-VNK-12"); when it parses, it is the link.
+      // CONTRACT §3.6 does not confirm it, so the flow also asks the order side (invoicesForOrder).
       const link = parseDocReference(text(node, 'LinkToDocument'));
       if (link) invoice.orderKey = formatDocKey(link);
     }

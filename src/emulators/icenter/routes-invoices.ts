@@ -9,6 +9,7 @@ import { aspNetError, badRequest, conflict, createResult, listReply, modifiedFro
 import type { Ctx, Reply } from './http.js';
 import { docKey } from './model.js';
 import type { DocLine, InvoiceRecord } from './model.js';
+import type { EmulatorSettings } from './settings.js';
 import { renderInvoicePdf, invoiceNumberText } from './pdf.js';
 import { fixed } from './routes-lookups.js';
 import { invoiceRef } from './routes-orders.js';
@@ -50,7 +51,8 @@ function invoiceLineNode(l: DocLine): XNode {
   ]);
 }
 
-function invoiceChildren(inv: InvoiceRecord, user: string): XNode[] {
+function invoiceChildren(inv: InvoiceRecord, settings: Pick<EmulatorSettings, 'user' | 'linkToDocument'>): XNode[] {
+  const user = settings.user;
   const p = inv.payer;
   const party = (prefix: string): XNode[] => [
     el(`${prefix}Title1`, p.Name ?? ''), el(`${prefix}Address`, p.Address ?? ''), el(`${prefix}PostalCode`, p.PostalCode ?? ''),
@@ -68,7 +70,7 @@ function invoiceChildren(inv: InvoiceRecord, user: string): XNode[] {
     el('NetAmount', fixed(inv.totals.netAmount, 2)), el('VATAmount', fixed(inv.totals.vatAmount, 2)), el('RoundingAmount', '0.00'),
     el('PaymentAmount', fixed(inv.totals.paymentAmount, 2)), el('InsertedBy', user), el('InsertedTime', toLocalText(inv.created)),
     el('ModifiedBy', user), el('ModifiedTime', toLocalText(inv.modified)), el('ApplicationName', 'VNK'),
-    el('LinkToDocument', inv.order ? invoiceRef(inv.order) : ''), el('AttachmentID', inv.attachmentId ?? ''),
+    el('LinkToDocument', inv.order && settings.linkToDocument === 'order' ? invoiceRef(inv.order) : ''), el('AttachmentID', inv.attachmentId ?? ''),
     el('eInvoiceAttachmentID', ''), el('PaymentReferenceExternal', inv.paymentReferenceExternal ?? ''), el('InvoiceID', invoiceRef(inv)),
     group('InvoiceLines', inv.lines.map(invoiceLineNode)), group('InvoiceInstallments', []), group('InvoiceAdvancePayments', []),
     group('InvoicePayments', []),
@@ -78,7 +80,7 @@ function invoiceChildren(inv: InvoiceRecord, user: string): XNode[] {
 export function getInvoice(ctx: Ctx): Reply {
   const inv = ctx.org.invoices.get(docKey({ year: Number(ctx.params.year), book: ctx.params.book ?? '', number: Number(ctx.params.number) }));
   if (!inv) return aspNetError(404, 'Dokument ne obstaja!');
-  return xmlReply(xmlDocument(group(ctx.settings.invoiceRoot, invoiceChildren(inv, ctx.settings.user))));
+  return xmlReply(xmlDocument(group(ctx.settings.invoiceRoot, invoiceChildren(inv, ctx.settings))));
 }
 
 /** GetInvoices → `Invoices/Invoice[]`, full header + lines, no paging (CONTRACT §3.6 [CODE]). */
@@ -91,7 +93,7 @@ export function getInvoices(ctx: Ctx): Reply {
   const rows = [...ctx.org.invoices.values()].filter((i) =>
     (!year || i.year === Number(year)) && (!book || i.book.toUpperCase() === book.toUpperCase()) &&
     (!number || i.number === Number(number)) && (!customer || i.customerId === customer) && (from === undefined || i.modified >= from));
-  return xmlReply(xmlDocument(group('Invoices', rows.map((i) => group('Invoice', invoiceChildren(i, ctx.settings.user))))));
+  return xmlReply(xmlDocument(group('Invoices', rows.map((i) => group('Invoice', invoiceChildren(i, ctx.settings))))));
 }
 
 export async function printInvoiceToPdf(ctx: Ctx): Promise<Reply> {

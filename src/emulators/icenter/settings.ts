@@ -30,6 +30,12 @@ export interface EmulatorSettings {
   latencyMs: number;
   /** Carry the order's OrderReference onto the invoice (CONTRACT §3.6: not confirmed) [INF]. */
   orderReferenceOnInvoice: 'none' | 'Document' | 'PaymentReferenceExternal';
+  /**
+   * What an invoice's `LinkToDocument` holds: the source order's key (`2026-VNK-12`), or nothing.
+   * CONTRACT §3.6 lists the field but not its content and does not name it as an order link [INF];
+   * `empty` is the installation where only the order side (GetOrderProcessOverview) links them.
+   */
+  linkToDocument: 'order' | 'empty';
   /** GetOrder for a missing number: 404/400/500/204, or 200 with OrderNumber 0 (CONTRACT §3.5 [CAP]). */
   getOrderMissingStatus: 200 | 204 | 400 | 404 | 500;
   /** The one empty row GetStocks returns for an unpadded warehouse code (CONTRACT §3.2 [CAP] says `<Item>`). */
@@ -63,6 +69,7 @@ export const DEFAULT_SETTINGS: EmulatorSettings = {
   autoInvoiceDelayMs: null,
   latencyMs: 0,
   orderReferenceOnInvoice: 'none',
+  linkToDocument: 'order',
   getOrderMissingStatus: 404,
   unpaddedWarehouseRowElement: 'Item',
   invoiceRoot: 'InvoiceHeader',
