@@ -1,4 +1,6 @@
 /** The `icsync` commands in-process against both emulators and a SQLite store. */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -197,4 +199,32 @@ describe('icsync commands', () => {
       expect(result.stdout).toMatch(/^orders\s+ok/m);
     });
   });
+});
+
+describe('icsync --version and --help (the real binary)', () => {
+  const root = new URL('../../', import.meta.url);
+  // The real process, so the exit code is what a shell sees (bin.ts sets process.exitCode).
+  const icsync = (args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      execFile(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], { cwd: root, timeout: 60_000 }, (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') reject(error);
+        else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+      });
+    });
+
+  it('--version prints the package version and exits 0', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { version: string };
+    const result = await icsync(['--version']);
+    expect(result).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  }, 60_000);
+
+  it('--help lists every command, ends with the exit-code line and exits 0', async () => {
+    const result = await icsync(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    for (const command of ['config', 'run', 'sync', 'status', 'explain', 'retry', 'skip', 'resync', 'doctor', 'emulate', 'demo']) {
+      expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    }
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('Exit codes: 0 ok, 1 failure, 2 usage or configuration error.');
+  }, 60_000);
 });
