@@ -1,5 +1,4 @@
 /** Pure parts of the Magento connector: OAuth golden vectors, searchCriteria, messages, JSON decimals, paging, order normalisation. */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { magentoSettingsSchema } from '../../../src/connectors/magento/config.js';
 import { fillPlaceholders, magentoMessage } from '../../../src/connectors/magento/errors.js';
@@ -11,9 +10,9 @@ import { productBody } from '../../../src/connectors/magento/products.js';
 import { magentoUtc, searchCriteriaQuery } from '../../../src/connectors/magento/search-criteria.js';
 import { dec } from '../../../src/core/decimal.js';
 import { asSku } from '../../../src/core/model.js';
-import { SHARED_MAGENTO, sampleOrder } from './sample.js';
+import { oauthVectors, sampleOrder } from './sample.js';
 
-const vectors = JSON.parse(readFileSync(`${SHARED_MAGENTO}/oauth-vectors.json`, 'utf8')) as {
+const vectors = oauthVectors() as {
   consumer_secret: string; token_secret: string; oauth_params: Record<string, string>;
   cases: { label: string; method: string; url: string; rfc5849: string; magento_2_4_8: string; magento_2_4_4_to_2_4_7: string; rfc_matches_2_4_7: boolean }[];
 };
