@@ -165,37 +165,57 @@ export function createInvoice(state: EmulatorState, orderId: number, options: Do
 
   const invoiceId = nextId(state, 'invoice');
   const stamp = magentoDate(now);
+  const data = order.data;
+  // Every amount is kept twice: in the order currency and in the website's base currency
+  // (`base_*`, CONTRACT §9). Base amounts come from the rows' and the order's own base fields,
+  // never from the order-currency ones; only a row that lacks a base field (hand-made orders)
+  // gets the order amount divided by base_to_order_rate.
+  const rate = cmp(d(data.base_to_order_rate ?? 1), ZERO) === 0 ? d(1) : d(data.base_to_order_rate ?? 1);
+  const baseOf = (source: Json, key: string): Decimal => {
+    const own = source[`base_${key}`];
+    return own === undefined || own === null ? round(div(d(source[key]), rate, 10), 2) : d(own);
+  };
+  type Money = { amount: Decimal; base: Decimal };
+  const money = (amount: Decimal, base: Decimal): Money => ({ amount, base });
+  const plus = (a: Money, b: Money): Money => money(add(a.amount, b.amount), add(a.base, b.base));
+  const ZERO_MONEY = money(ZERO, ZERO);
   const invoiceItems: Json[] = [];
-  let subtotal = ZERO;
-  let tax = ZERO;
-  let discount = ZERO;
+  let subtotal = ZERO_MONEY;
+  let tax = ZERO_MONEY;
+  let discount = ZERO_MONEY;
   let totalQty = ZERO;
+  /** The part of a row amount this invoice takes: the rest when it takes the last units, else pro rata. */
+  const share = (row: Json, qty: Decimal, last: boolean, key: string, invoicedKey: string): Money => money(
+    last ? sub(d(row[key]), d(row[invoicedKey])) : scaled(row[key], qty, d(row.qty_ordered)),
+    last ? sub(baseOf(row, key), d(row[`base_${invoicedKey}`])) : scaled(baseOf(row, key), qty, d(row.qty_ordered)),
+  );
   const addLine = (row: Json, qty: Decimal, counts: boolean): void => {
-    const remaining = remainingToInvoice(row);
-    const last = cmp(qty, remaining) === 0;
-    const rowTotal = last ? sub(d(row.row_total), d(row.row_invoiced)) : scaled(row.row_total, qty, d(row.qty_ordered));
-    const rowTax = last ? sub(d(row.tax_amount), d(row.tax_invoiced)) : scaled(row.tax_amount, qty, d(row.qty_ordered));
-    const rowDiscount = last ? sub(d(row.discount_amount), d(row.discount_invoiced)) : scaled(row.discount_amount, qty, d(row.qty_ordered));
+    const last = cmp(qty, remainingToInvoice(row)) === 0;
+    const rowTotal = share(row, qty, last, 'row_total', 'row_invoiced');
+    const rowTax = share(row, qty, last, 'tax_amount', 'tax_invoiced');
+    const rowDiscount = share(row, qty, last, 'discount_amount', 'discount_invoiced');
     invoiceItems.push({
-      base_price: row.base_price ?? row.price, base_price_incl_tax: row.base_price_incl_tax ?? row.price_incl_tax,
-      base_row_total: n(rowTotal), base_row_total_incl_tax: n(add(rowTotal, rowTax)), base_tax_amount: n(rowTax),
-      base_discount_amount: n(rowDiscount), discount_amount: n(rowDiscount),
+      base_price: n(baseOf(row, 'price')), base_price_incl_tax: n(baseOf(row, 'price_incl_tax')),
+      base_row_total: n(rowTotal.base), base_row_total_incl_tax: n(add(rowTotal.base, rowTax.base)), base_tax_amount: n(rowTax.base),
+      base_discount_amount: n(rowDiscount.base), discount_amount: n(rowDiscount.amount),
       entity_id: nextId(state, 'invoiceItem'), name: row.name, parent_id: invoiceId, price: row.price, price_incl_tax: row.price_incl_tax,
-      product_id: row.product_id, row_total: n(rowTotal), row_total_incl_tax: n(add(rowTotal, rowTax)), sku: row.sku,
-      tax_amount: n(rowTax), order_item_id: row.item_id, qty: n(qty),
+      product_id: row.product_id, row_total: n(rowTotal.amount), row_total_incl_tax: n(add(rowTotal.amount, rowTax.amount)), sku: row.sku,
+      tax_amount: n(rowTax.amount), order_item_id: row.item_id, qty: n(qty),
     });
     row.qty_invoiced = n(add(d(row.qty_invoiced), qty));
-    row.row_invoiced = n(add(d(row.row_invoiced), rowTotal));
-    row.base_row_invoiced = row.row_invoiced;
-    row.tax_invoiced = n(add(d(row.tax_invoiced), rowTax));
-    row.base_tax_invoiced = row.tax_invoiced;
-    row.discount_invoiced = n(add(d(row.discount_invoiced), rowDiscount));
-    row.base_discount_invoiced = row.discount_invoiced;
+    row.row_invoiced = n(add(d(row.row_invoiced), rowTotal.amount));
+    row.base_row_invoiced = n(add(d(row.base_row_invoiced), rowTotal.base));
+    row.tax_invoiced = n(add(d(row.tax_invoiced), rowTax.amount));
+    row.base_tax_invoiced = n(add(d(row.base_tax_invoiced), rowTax.base));
+    row.discount_invoiced = n(add(d(row.discount_invoiced), rowDiscount.amount));
+    row.base_discount_invoiced = n(add(d(row.base_discount_invoiced), rowDiscount.base));
+    // Adobe's get-invoice-response.json counts every invoiced row, composite children included.
+    totalQty = add(totalQty, qty);
+    // Money is counted once: a composite parent already carries its children's amounts.
     if (counts) {
-      subtotal = add(subtotal, rowTotal);
-      tax = add(tax, rowTax);
-      discount = add(discount, rowDiscount);
-      totalQty = add(totalQty, qty);
+      subtotal = plus(subtotal, rowTotal);
+      tax = plus(tax, rowTax);
+      discount = plus(discount, rowDiscount);
     }
   };
   for (const { row, qty } of lines) {
@@ -204,40 +224,43 @@ export function createInvoice(state: EmulatorState, orderId: number, options: Do
     for (const child of children) addLine(child, mul(qty, div(d(child.qty_ordered), d(row.qty_ordered))), false);
   }
   // Shipping (and its tax) goes on the first invoice.
-  const shippingDone = cmp(d(order.data.shipping_invoiced), ZERO) !== 0 || order.invoices.length > 0;
-  const shipping = shippingDone ? ZERO : d(order.data.shipping_amount);
-  const shippingTax = shippingDone ? ZERO : d(order.data.shipping_tax_amount);
-  tax = add(tax, shippingTax);
+  const shippingDone = cmp(d(data.shipping_invoiced), ZERO) !== 0 || order.invoices.length > 0;
+  const shipping = shippingDone ? ZERO_MONEY : money(d(data.shipping_amount), baseOf(data, 'shipping_amount'));
+  const shippingTax = shippingDone ? ZERO_MONEY : money(d(data.shipping_tax_amount), baseOf(data, 'shipping_tax_amount'));
+  const itemsTax = tax;
+  tax = plus(tax, shippingTax);
   // Magento keeps discounts negative on the order; on the invoice the same sign is kept.
-  const grand = add(subtotal, shipping, tax, discount);
-  const data = order.data;
+  const grand = plus(plus(plus(subtotal, shipping), tax), discount);
   const invoice: Json = {
-    base_currency_code: data.base_currency_code, base_discount_amount: n(discount), base_grand_total: n(grand),
-    base_discount_tax_compensation_amount: 0, base_shipping_amount: n(shipping), base_shipping_incl_tax: n(add(shipping, shippingTax)),
-    base_shipping_tax_amount: n(shippingTax), base_subtotal: n(subtotal), base_subtotal_incl_tax: n(add(subtotal, sub(tax, shippingTax))),
-    base_tax_amount: n(tax), base_to_global_rate: data.base_to_global_rate ?? 1, base_to_order_rate: data.base_to_order_rate ?? 1,
-    billing_address_id: data.billing_address_id, can_void_flag: 0, created_at: stamp, discount_amount: n(discount),
+    base_currency_code: data.base_currency_code, base_discount_amount: n(discount.base), base_grand_total: n(grand.base),
+    base_discount_tax_compensation_amount: 0, base_shipping_amount: n(shipping.base), base_shipping_incl_tax: n(add(shipping.base, shippingTax.base)),
+    base_shipping_tax_amount: n(shippingTax.base), base_subtotal: n(subtotal.base), base_subtotal_incl_tax: n(add(subtotal.base, itemsTax.base)),
+    base_tax_amount: n(tax.base), base_to_global_rate: data.base_to_global_rate ?? 1, base_to_order_rate: data.base_to_order_rate ?? 1,
+    billing_address_id: data.billing_address_id, can_void_flag: 0, created_at: stamp, discount_amount: n(discount.amount),
     email_sent: 0, entity_id: invoiceId, global_currency_code: data.global_currency_code ?? data.base_currency_code,
-    grand_total: n(grand), discount_tax_compensation_amount: 0, increment_id: pad(invoiceId), order_currency_code: data.order_currency_code,
+    grand_total: n(grand.amount), discount_tax_compensation_amount: 0, increment_id: pad(invoiceId), order_currency_code: data.order_currency_code,
     order_id: data.entity_id, shipping_address_id: ((data.extension_attributes as Json).shipping_assignments as Json[] | undefined)?.[0] ? (((((data.extension_attributes as Json).shipping_assignments as Json[])[0] as Json).shipping as Json).address as Json).entity_id : undefined,
-    shipping_amount: n(shipping), shipping_discount_tax_compensation_amount: 0, shipping_incl_tax: n(add(shipping, shippingTax)),
-    shipping_tax_amount: n(shippingTax), state: 2, store_currency_code: data.store_currency_code ?? data.base_currency_code, store_id: data.store_id,
-    store_to_base_rate: 0, store_to_order_rate: 0, subtotal: n(subtotal), subtotal_incl_tax: n(add(subtotal, sub(tax, shippingTax))),
-    tax_amount: n(tax), total_qty: n(totalQty), updated_at: stamp, items: invoiceItems, comments: [],
+    shipping_amount: n(shipping.amount), shipping_discount_tax_compensation_amount: 0, shipping_incl_tax: n(add(shipping.amount, shippingTax.amount)),
+    shipping_tax_amount: n(shippingTax.amount), state: 2, store_currency_code: data.store_currency_code ?? data.base_currency_code, store_id: data.store_id,
+    store_to_base_rate: 0, store_to_order_rate: 0, subtotal: n(subtotal.amount), subtotal_incl_tax: n(add(subtotal.amount, itemsTax.amount)),
+    tax_amount: n(tax.amount), total_qty: n(totalQty), updated_at: stamp, items: invoiceItems, comments: [],
   };
   if (invoice.shipping_address_id === undefined) delete invoice.shipping_address_id;
   state.invoices.set(invoiceId, invoice);
   order.invoices.push(invoiceId);
   // Order totals: the invoice is paid (offline methods; `capture` only matters for online gateways).
-  const bump = (key: string, amount: Decimal): void => { data[key] = n(add(d(data[key]), amount)); };
-  bump('subtotal_invoiced', subtotal); bump('base_subtotal_invoiced', subtotal);
-  bump('tax_invoiced', tax); bump('base_tax_invoiced', tax);
-  bump('shipping_invoiced', shipping); bump('base_shipping_invoiced', shipping);
-  bump('discount_invoiced', discount); bump('base_discount_invoiced', discount);
-  bump('total_invoiced', grand); bump('base_total_invoiced', grand);
-  bump('total_paid', grand); bump('base_total_paid', grand);
+  const bump = (key: string, value: Money): void => {
+    data[key] = n(add(d(data[key]), value.amount));
+    data[`base_${key}`] = n(add(d(data[`base_${key}`]), value.base));
+  };
+  bump('subtotal_invoiced', subtotal);
+  bump('tax_invoiced', tax);
+  bump('shipping_invoiced', shipping);
+  bump('discount_invoiced', discount);
+  bump('total_invoiced', grand);
+  bump('total_paid', grand);
   data.total_due = n(sub(d(data.grand_total), d(data.total_paid)));
-  data.base_total_due = n(sub(d(data.base_grand_total), d(data.base_total_paid)));
+  data.base_total_due = n(sub(baseOf(data, 'grand_total'), d(data.base_total_paid)));
   resolveState(order);
   data.updated_at = stamp;
   if (options.comment && typeof options.comment.comment === 'string') {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dec, div } from '../../../src/core/decimal.js';
 import { buildPlaceOrder, type MagentoEmulator, type PlaceOrderSpec } from '../../../src/emulators/magento/index.js';
+import { sampleOrder } from '../../connectors/magento/sample.js';
 import { admin, call, start } from './helpers.js';
 
 type Order = { entity_id: number; state: string; status: string; grand_total: number; subtotal: number; tax_amount: number; updated_at: string; items: Array<{ item_id: number; product_type: string; parent_item_id?: number; price: number }>; billing_address: { vat_id?: string }; extension_attributes: { shipping_assignments: unknown[] } };
@@ -13,6 +15,27 @@ const spec: PlaceOrderSpec = {
   customer: { id: 1, email: 'spela@example.si', firstname: 'Špela', lastname: 'Žagar' },
   billing: { firstname: 'Špela', lastname: 'Žagar', street: ['Čopova 1'], city: 'Ljubljana', postcode: '1000', company: 'Žagar d.o.o.', vatId: 'SI12345678' },
 };
+/**
+ * The order with every base_* amount divided by `rate`: a shop whose base currency is worth
+ * `rate` order-currency units (base_to_order_rate), so base and order amounts differ.
+ */
+function inBaseCurrency(order: unknown, rate: string, base: string, quote: string): unknown {
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (typeof node !== 'object' || node === null) return node;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) {
+      const amount = key.startsWith('base_') && key !== 'base_to_global_rate' && key !== 'base_to_order_rate' && typeof value === 'number';
+      out[key] = amount ? Number(div(dec(String(value)), dec(rate))) : walk(value);
+    }
+    return out;
+  };
+  return { ...(walk(order) as object), base_to_order_rate: Number(rate), base_currency_code: base, order_currency_code: quote, global_currency_code: base };
+}
+
+type Invoice = { grand_total: number; base_grand_total: number; subtotal: number; base_subtotal: number; shipping_amount: number; base_shipping_amount: number; tax_amount: number; base_tax_amount: number; total_qty: number; items: Array<{ sku: string; qty: number; row_total: number; base_row_total: number; tax_amount: number; base_tax_amount: number }> };
+type Totals = { total_due: number; base_total_due: number; total_paid: number; base_total_paid: number; total_invoiced: number; base_total_invoiced: number; base_subtotal_invoiced: number; base_shipping_invoiced: number };
+
 const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
 describe('orders, invoices, shipments, attachments', () => {
@@ -34,6 +57,48 @@ describe('orders, invoices, shipments, attachments', () => {
     const got = await call(em, 'GET', `/rest/V1/orders/${order.entity_id}`);
     expect(got.body).toEqual(order);
     expect((await call(em, 'GET', '/rest/V1/orders/999')).body).toEqual({ message: "The entity that was requested doesn't exist. Verify the entity and try again." });
+  });
+
+  it('keeps base-currency amounts apart from order-currency amounts on invoices and order totals', async () => {
+    // Adobe's sample order (165 USD) in a shop whose base currency is worth 2 order units: base 82.5.
+    const placed = (await admin(em, 'POST', '/orders', inBaseCurrency(sampleOrder(), '2', 'EUR', 'USD'))).body as Omit<Order, 'items'> & { base_grand_total: number; items: Array<{ item_id: number; sku: string }> };
+    expect(placed).toMatchObject({ grand_total: 165, base_grand_total: 82.5 });
+    const tee = placed.items.find((i) => i.sku === 'WS12-M-Orange')!;
+    const firstId = (await call(em, 'POST', `/rest/V1/order/${placed.entity_id}/invoice`, { items: [{ order_item_id: tee.item_id, qty: 1 }] })).body as number;
+    const first = (await call(em, 'GET', `/rest/V1/invoices/${firstId}`)).body as Invoice;
+    // 22 for the tee + 5 shipping; in base 11 + 2.5.
+    expect(first).toMatchObject({ grand_total: 27, base_grand_total: 13.5, subtotal: 22, base_subtotal: 11, shipping_amount: 5, base_shipping_amount: 2.5, total_qty: 1 });
+    expect(first.items).toEqual([expect.objectContaining({ sku: 'WS12-M-Orange', row_total: 22, base_row_total: 11 })]);
+    expect((await call(em, 'GET', `/rest/V1/orders/${placed.entity_id}`)).body).toMatchObject({ total_due: 138, base_total_due: 69, total_paid: 27, base_total_paid: 13.5 } satisfies Partial<Totals>);
+    const restId = (await call(em, 'POST', `/rest/V1/order/${placed.entity_id}/invoice`, {})).body as number;
+    const rest = (await call(em, 'GET', `/rest/V1/invoices/${restId}`)).body as Invoice;
+    // Downloadable, bundle + 4 children, configurable + child: 8 rows invoiced, each counted.
+    expect(rest).toMatchObject({ grand_total: 138, base_grand_total: 69, shipping_amount: 0, base_shipping_amount: 0, total_qty: 8 });
+    expect(rest.items.find((i) => i.sku === '24-WG080-24-WG084-24-WG088-24-WG082-blue-24-WG086')).toMatchObject({ row_total: 68, base_row_total: 34 });
+    expect((await call(em, 'GET', `/rest/V1/orders/${placed.entity_id}`)).body).toMatchObject({
+      total_due: 0, base_total_due: 0, total_invoiced: 165, base_total_invoiced: 82.5, base_subtotal_invoiced: 80, base_shipping_invoiced: 2.5,
+    } satisfies Partial<Totals>);
+  });
+
+  it('splits base amounts pro rata on a partial quantity, taxes included', async () => {
+    // 3 × 10.00 at 22 % + 4.10 shipping at 22 %: 41.60; base at rate 2: 20.80.
+    const body = buildPlaceOrder({ ...spec, lines: [{ kind: 'simple', sku: 'K-1', name: 'Kava', unitPrice: '10.00', taxPercent: '22', qty: 3 }], shippingAmount: '4.10' });
+    const placed = (await admin(em, 'POST', '/orders', inBaseCurrency(body, '2', 'EUR', 'USD'))).body as Order & { base_grand_total: number };
+    expect(placed).toMatchObject({ grand_total: 41.6, base_grand_total: 20.8 });
+    const one = (await call(em, 'POST', `/rest/V1/order/${placed.entity_id}/invoice`, { items: [{ order_item_id: placed.items[0]!.item_id, qty: 1 }] })).body as number;
+    const invoice = (await call(em, 'GET', `/rest/V1/invoices/${one}`)).body as Invoice;
+    expect(invoice).toMatchObject({ grand_total: 17.2, base_grand_total: 8.6, tax_amount: 3.1, base_tax_amount: 1.55 });
+    expect(invoice.items[0]).toMatchObject({ row_total: 10, base_row_total: 5, tax_amount: 2.2, base_tax_amount: 1.1 });
+    await call(em, 'POST', `/rest/V1/order/${placed.entity_id}/invoice`, {});
+    expect((await call(em, 'GET', `/rest/V1/orders/${placed.entity_id}`)).body).toMatchObject({ total_due: 0, base_total_due: 0, total_paid: 41.6, base_total_paid: 20.8 });
+  });
+
+  it('counts composite children in an invoice\'s total_qty, as Adobe\'s sample invoice does', async () => {
+    const placed = (await admin(em, 'POST', '/orders', sampleOrder())).body as Order;
+    const id = (await call(em, 'POST', `/rest/V1/order/${placed.entity_id}/invoice`, {})).body as number;
+    const invoice = (await call(em, 'GET', `/rest/V1/invoices/${id}`)).body as Invoice;
+    expect(invoice).toMatchObject({ total_qty: 9, grand_total: 165, base_grand_total: 165 });
+    expect(invoice.items).toHaveLength(9);
   });
 
   it('invoice → processing, ship → complete, second invoice → 400', async () => {
