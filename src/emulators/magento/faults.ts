@@ -16,6 +16,13 @@ export interface FaultRule {
   html?: boolean;
   /** Destroy the socket without an answer. */
   reset?: boolean;
+  /**
+   * With `reset` or `status`: run the request first, so it takes effect, then lose its answer
+   * (reset) or answer with the fault instead — the timeout or proxy error after Magento did the
+   * work, which a client without idempotency keys must survive. Without it faults answer before
+   * the request is handled.
+   */
+  afterHandler?: boolean;
   /** Apply to this many matching requests, then stop. */
   times?: number;
   /** Skip this many matching requests first. */
@@ -38,8 +45,8 @@ export interface FaultConfig {
 
 export type FaultAction =
   | { kind: 'none'; latencyMs: number }
-  | { kind: 'reset'; latencyMs: number }
-  | { kind: 'respond'; latencyMs: number; status: number; headers: Record<string, string>; body: string; contentType: string };
+  | { kind: 'reset'; latencyMs: number; afterHandler: boolean }
+  | { kind: 'respond'; latencyMs: number; afterHandler: boolean; status: number; headers: Record<string, string>; body: string; contentType: string };
 
 interface LiveRule extends FaultRule {
   regex: RegExp;
@@ -98,14 +105,15 @@ export class FaultInjector {
       if (rule.rate !== undefined && this.rng() >= rule.rate) continue;
       rule.applied += 1;
       latencyMs += rule.latencyMs ?? 0;
-      if (rule.reset) return { kind: 'reset', latencyMs };
-      if (rule.status !== undefined) return { latencyMs, ...respond(rule) };
+      const afterHandler = rule.afterHandler === true;
+      if (rule.reset) return { kind: 'reset', latencyMs, afterHandler };
+      if (rule.status !== undefined) return { latencyMs, afterHandler, ...respond(rule) };
     }
     return { kind: 'none', latencyMs };
   }
 }
 
-function respond(rule: FaultRule): Omit<Extract<FaultAction, { kind: 'respond' }>, 'latencyMs'> {
+function respond(rule: FaultRule): Omit<Extract<FaultAction, { kind: 'respond' }>, 'latencyMs' | 'afterHandler'> {
   const headers: Record<string, string> = {};
   if (rule.retryAfterSeconds !== undefined) headers['retry-after'] = String(rule.retryAfterSeconds);
   const status = rule.status as number;

@@ -242,6 +242,10 @@ export class EmulatorRuntime {
       storeCode = resolved.storeCode;
       const fault = this.faults.decide(method, resolved.apiPath, started);
       if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
+      if (fault.kind !== 'none' && fault.afterHandler) {
+        // The work is done and stays done whatever its outcome; only the answer is lost.
+        await this.dispatch(req, method, rawUrl, resolved, query, bodyText, (p) => { principal = p; }).catch(() => undefined);
+      }
       if (fault.kind === 'reset') {
         req.socket.destroy();
         status = 0;

@@ -166,6 +166,29 @@ describe('magento connector over HTTP (2.4.8)', () => {
     expect(await h.port.createInvoice(id, { comment: 'ERP 1', notifyCustomer: false })).toMatch(/^\d+$/);
   });
 
+  it('returns the invoice a lost answer hid: the create took effect, the connection dropped, the look-again finds it', async () => {
+    const id = await h.placeOrder();
+    const comment = 'ERP invoice LOST-1';
+    await admin(h.emulator, 'PUT', '/faults', { rules: [{ path: '/V1/order/*/invoice', method: 'POST', reset: true, afterHandler: true, times: 1 }] });
+    const invoiceId = await h.port.createInvoice(id, { comment, notifyCustomer: false });
+    const stored = (await call(h.emulator, 'GET', `/rest/V1/invoices?${criteria([[['order_id', id, 'eq']]])}`)).body as { total_count: number; items: { entity_id: number }[] };
+    expect(stored.total_count).toBe(1);
+    expect(invoiceId).toBe(String(stored.items[0]!.entity_id));
+    // One POST (never repeated), then the look-again that found it.
+    const log = await requests(h);
+    expect(log.filter((r) => r.method === 'POST' && r.path.endsWith('/invoice')).map((r) => r.status)).toEqual([0]);
+    expect(log.filter((r) => r.method === 'GET' && api(r) === '/V1/invoices').length).toBe(2);
+  });
+
+  it('returns the invoice hidden behind a proxy error after the create took effect', async () => {
+    const id = await h.placeOrder();
+    await admin(h.emulator, 'PUT', '/faults', { rules: [{ path: '/V1/order/*/invoice', method: 'POST', status: 502, afterHandler: true, times: 1 }] });
+    const invoiceId = await h.port.createInvoice(id, { comment: 'ERP invoice LOST-2', notifyCustomer: false });
+    const stored = (await call(h.emulator, 'GET', `/rest/V1/invoices?${criteria([[['order_id', id, 'eq']]])}`)).body as { total_count: number; items: { entity_id: number }[] };
+    expect(stored.total_count).toBe(1);
+    expect(invoiceId).toBe(String(stored.items[0]!.entity_id));
+  });
+
   it('refuses a PDF larger than attachments.maxBytes before sending it', async () => {
     const port = h.makePort({ attachments: { maxBytes: 10 } });
     const error = await failure(port.attachInvoicePdf('1' as never, { fileName: 'a.pdf', bytes: Buffer.alloc(11) }));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MagentoEmulator } from '../../../src/emulators/magento/index.js';
-import { admin, call, start } from './helpers.js';
+import { buildPlaceOrder, type MagentoEmulator } from '../../../src/emulators/magento/index.js';
+import { admin, call, criteria, start } from './helpers.js';
 
 type Status = { operations_list: Array<{ status: number; result_message: string | null }>; operation_count: number };
 
@@ -66,6 +66,23 @@ describe('faults and the request log', () => {
     await admin(em, 'DELETE', '/faults');
   });
 
+  it('runs the request before losing its answer when afterHandler is set', async () => {
+    const order = (await admin(em, 'POST', '/orders', buildPlaceOrder({ lines: [{ kind: 'simple', sku: 'A-1', name: 'Čaj', unitPrice: '3.00', qty: 1 }], billing: { firstname: 'Ana', lastname: 'Kos', street: ['Ulica 1'], city: 'Kranj', postcode: '4000' } }))).body as { entity_id: number };
+    const invoices = async (): Promise<number> => ((await call(em, 'GET', `/rest/V1/invoices?${criteria([[['order_id', String(order.entity_id), 'eq']]])}`)).body as { total_count: number }).total_count;
+    // Before the handler (the default), a reset leaves nothing behind.
+    await admin(em, 'PUT', '/faults', { rules: [{ path: '/V1/order/*/invoice', reset: true, times: 1 }] });
+    await expect(call(em, 'POST', `/rest/V1/order/${order.entity_id}/invoice`, {})).rejects.toThrow();
+    expect(await invoices()).toBe(0);
+    await admin(em, 'PUT', '/faults', { rules: [{ path: '/V1/order/*/invoice', reset: true, afterHandler: true, times: 1 }] });
+    await expect(call(em, 'POST', `/rest/V1/order/${order.entity_id}/invoice`, {})).rejects.toThrow();
+    expect(await invoices()).toBe(1);
+    await admin(em, 'PUT', '/faults', { rules: [{ path: '/V1/orders/*/comments', method: 'POST', status: 504, afterHandler: true, times: 1 }] });
+    const comment = await call(em, 'POST', `/rest/V1/orders/${order.entity_id}/comments`, { statusHistory: { comment: 'ERP: vneseno' } });
+    expect(comment.status).toBe(504);
+    expect(((await call(em, 'GET', `/rest/V1/orders/${order.entity_id}/comments`)).body as { items: Array<{ comment: string }> }).items.map((c) => c.comment)).toEqual(['ERP: vneseno']);
+    await admin(em, 'DELETE', '/faults');
+  });
+
   it('applies a rate limit per window', async () => {
     await admin(em, 'PUT', '/faults', { rateLimit: { limit: 2, windowMs: 60000, retryAfterSeconds: 60 } });
     const statuses = [];
@@ -79,6 +96,14 @@ describe('faults and the request log', () => {
     const entries = log.body as Array<{ method: string; path: string; status: number; principal: string }>;
     expect(entries).toHaveLength(3);
     expect(entries.at(-1)).toMatchObject({ method: 'GET', path: '/rest/V1/orders', status: 429, principal: 'guest' });
-    expect(log.text).not.toContain(em.credentials.consumerSecret);
+    // Signed and bearer requests are in the log; none of what authenticated them is.
+    const token = (await call(em, 'POST', '/rest/V1/integration/admin/token', { username: em.credentials.adminUser, password: em.credentials.adminPassword }, 'none')).body as string;
+    expect((await call(em, 'GET', '/rest/V1/orders?searchCriteria=', undefined, { bearer: token })).status).toBe(200);
+    const all = await admin(em, 'GET', '/requests');
+    expect((all.body as Array<{ principal: string }>).map((e) => e.principal)).toEqual(expect.arrayContaining(['integration', 'admin']));
+    const c = em.credentials;
+    for (const secret of [c.accessToken, c.accessTokenSecret, c.consumerKey, c.consumerSecret, c.adminPassword, token, 'oauth_signature', 'oauth_nonce', 'OAuth ', 'Bearer']) {
+      expect(all.text).not.toContain(secret);
+    }
   });
 });
