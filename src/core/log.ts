@@ -24,11 +24,19 @@ const REDACT_PATHS = SECRET_KEYS.flatMap((key) => {
   return [name, `*${dotted}`, `*.*${dotted}`];
 });
 
+/**
+ * Configured secrets shorter than this are not scrubbed. A one- or two-character value occurs by
+ * chance in nearly every line: replacing it would cut every line apart, and the pattern of
+ * [REDACTED] marks would itself show the value, so scrubbing it would protect nothing. From three
+ * characters on, every configured secret is scrubbed, wherever it came from.
+ */
+export const MIN_SCRUBBED_SECRET_LENGTH = 3;
+
 export interface LoggerOptions {
   level?: LevelWithSilent;
   /** Human-readable lines instead of JSON; default: when standard output is a terminal. */
   pretty?: boolean;
-  /** Secret values (passwords, keys) that must never appear in a log line. */
+  /** Secret values (passwords, keys) that must never appear in a log line (see MIN_SCRUBBED_SECRET_LENGTH). */
   secrets?: readonly string[];
   /** Where lines go; default standard output. */
   destination?: NodeJS.WritableStream | { write(line: string): unknown };
@@ -39,7 +47,7 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const destination = options.destination ?? process.stdout;
   const pretty = options.pretty ?? process.stdout.isTTY === true;
-  const secrets = (options.secrets ?? []).filter((value) => value.length > 0);
+  const secrets = (options.secrets ?? []).filter((value) => value.length >= MIN_SCRUBBED_SECRET_LENGTH);
   // Lines are formatted in-process (no worker thread) so that the scrub below sees every line
   // and ordering with other output is kept.
   const format = pretty ? prettyFactory({ colorize: options.destination === undefined && process.stdout.isTTY === true }) : undefined;

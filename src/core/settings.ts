@@ -57,5 +57,15 @@ export const httpUrl = () =>
     error: 'expected a URL starting with http:// or https://',
   });
 
+/**
+ * Settings built with `secret()`. The config layer finds secret fields through it (to keep
+ * their values out of logs and error messages), so a connector needs no separate list.
+ */
+export const secretSettings = z.registry<{ what: string }>();
+
 /** A secret: required to be non-empty; use ${ENV_VAR} or ${file:/path} rather than writing it inline. */
-export const secret = (what = 'a secret') => z.string({ error: `expected ${what} (use \${ENV_VAR} or \${file:/path})` }).min(1, { error: `expected ${what}, got an empty value` });
+export const secret = (what = 'a secret') => {
+  const schema = z.string({ error: `expected ${what} (use \${ENV_VAR} or \${file:/path})` }).min(1, { error: `expected ${what}, got an empty value` });
+  secretSettings.add(schema, { what });
+  return schema;
+};

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configJsonSchema, parseConfigText } from '../../src/config/index.js';
+import { ConfigError, configJsonSchema, formatIssues, loadConfig, parseConfigText, resolveConfigPath, secretValues } from '../../src/config/index.js';
+import { createLogger } from '../../src/core/log.js';
 
 const minimal = `
 shop:
@@ -71,6 +72,82 @@ describe('configuration', () => {
     const problems = problemsOf(text.replace(secretFile, join(dir, 'nope')), {});
     expect(problems).toContain('shop.magento.auth.consumerSecret: refers to the environment variable MAGENTO_CONSUMER_SECRET, which is not set');
     expect(problems.some((p) => p.startsWith('shop.magento.auth.accessTokenSecret: refers to ${file:') && p.endsWith('the file does not exist'))).toBe(true);
+  });
+
+  it('reports a missing variable once, without a second complaint about the empty value', () => {
+    const problems = problemsOf(text, { MAGENTO_CONSUMER_SECRET: 'cs-from-env' });
+    expect(problems.filter((p) => p.startsWith('erp.icenter.password'))).toEqual([
+      'erp.icenter.password: refers to the environment variable ICENTER_PASSWORD, which is not set',
+    ]);
+    for (const problem of problems) expect(problem.match(/\bgot\b/g)?.length ?? 0).toBeLessThanOrEqual(1);
+  });
+
+  it('never prints a value from a variable or a file, nor a secret setting, in a problem', () => {
+    const password = 'Sup3r-Secret-pw';
+    const bad = text
+      .replace('baseUrl: https://erp.example:8383/iCenterAPI', 'baseUrl: "${ICENTER_PASSWORD}"')
+      .replace('organisationId: 2', 'organisationId: "${file:SECRET_FILE}"'.replace('SECRET_FILE', secretFile))
+      .replace('consumerKey: ck', 'consumerKey: 12345678');
+    const problems = problemsOf(bad, { ...env, ICENTER_PASSWORD: password });
+    const all = problems.join('\n');
+    expect(all).not.toContain(password);
+    expect(all).not.toContain('from-a-file');
+    expect(all).not.toContain('12345678');
+    expect(problems).toContain('erp.icenter.baseUrl: expected a URL starting with http:// or https://, got the value of ${ICENTER_PASSWORD}, not shown');
+    expect(problems).toContain(`erp.icenter.organisationId: expected a whole number, got the value of \${file:${secretFile}}, not shown`);
+    expect(problems.some((p) => p.startsWith('shop.magento.auth.consumerKey: expected the integration consumer key') && p.endsWith('got a secret setting, not shown'))).toBe(true);
+    // A value that was written in the file and is not secret is still shown: it helps.
+    expect(problemsOf(text.replace('organisationId: 2', 'organisationId: abc'), env)).toContain('erp.icenter.organisationId: expected a whole number, got "abc"');
+  });
+
+  it('masks hidden values inside a section it prints', () => {
+    const input = { erp: { icenter: { user: 'api', password: 'pw-hidden' } } };
+    const hidden = new Map([[JSON.stringify(['erp', 'icenter', 'password']), 'a secret setting, not shown']]);
+    const [problem] = formatIssues([{ code: 'custom', path: ['erp', 'icenter'], message: 'expected something else', input }], input, hidden);
+    expect(problem).toBe('erp.icenter: expected something else, got {"user":"api","password":"[a secret setting, not shown]"}');
+  });
+
+  it('secretValues: every secret field whatever its source (inline too), and nothing else', () => {
+    const withOrg = text.replace('organisationId: 2', 'organisationId: ${ICENTER_ORG}').replace('user: api', 'user: ${ICENTER_USER}');
+    const { config, secrets } = parseConfigText(withOrg, 'test.yaml', { ...env, ICENTER_ORG: '2', ICENTER_USER: 'api-user' });
+    expect(config.erp.icenter.organisationId).toBe(2);
+    // ck and at are written inline; organisationId and user come from variables but are not secret.
+    expect([...secrets].sort()).toEqual(['at', 'ck', 'cs-from-env', 'from-a-file', 'pw-from-env']);
+    expect(secretValues(config).sort()).toEqual([...secrets].sort());
+
+    const adminToken = withOrg.replace(/auth:\n(.*\n){5}/, 'auth:\n      kind: admin-token\n      username: shop-admin\n      password: admin-pw-inline\n');
+    const admin = parseConfigText(adminToken, 'test.yaml', { ...env, ICENTER_ORG: '2', ICENTER_USER: 'api-user' });
+    expect(admin.secrets.sort()).toEqual(['admin-pw-inline', 'pw-from-env']);
+  });
+
+  it('the logger built from a loaded configuration scrubs an inline password and keeps ids and ports', () => {
+    const inline = text.replace('password: ${ICENTER_PASSWORD}', 'password: inline-pw-42').replace('organisationId: 2', 'organisationId: ${ICENTER_ORG}');
+    const { secrets } = parseConfigText(inline, 'test.yaml', { ...env, ICENTER_ORG: '2' });
+    const lines: string[] = [];
+    const log = createLogger({ pretty: false, secrets, destination: { write: (line: string) => void lines.push(line) } });
+    log.info({ organisationId: 2, port: 8090 }, 'iCenter refused inline-pw-42 for organisation 2');
+    expect(lines.join('')).not.toContain('inline-pw-42');
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({ organisationId: 2, port: 8090, msg: 'iCenter refused [REDACTED] for organisation 2' });
+  });
+
+  it('reads a relative ${file:} path from the configuration file\'s folder, not the working folder', () => {
+    const folder = join(dir, 'etc');
+    mkdirSync(join(folder, 'secrets'), { recursive: true });
+    writeFileSync(join(folder, 'secrets', 'icenter'), 'pw-relative\n');
+    const file = join(folder, 'icsync.yaml');
+    writeFileSync(file, text.replace('${ICENTER_PASSWORD}', '${file:secrets/icenter}'));
+    expect(process.cwd()).not.toBe(folder);
+    const { config, secrets } = loadConfig(file, env);
+    expect(config.erp.icenter.password).toBe('pw-relative');
+    expect(secrets).toContain('pw-relative');
+    writeFileSync(file, text.replace('${ICENTER_PASSWORD}', '${file:secrets/missing}'));
+    expect(() => loadConfig(file, env)).toThrow(`refers to \${file:secrets/missing} (${join(folder, 'secrets', 'missing')}), but the file does not exist`);
+  });
+
+  it('treats an empty ICSYNC_CONFIG or --config as not given', () => {
+    expect(resolveConfigPath(undefined, { ICSYNC_CONFIG: '' })).toBe(resolve('icsync.yaml'));
+    expect(resolveConfigPath('', { ICSYNC_CONFIG: '/etc/icsync.yaml' })).toBe('/etc/icsync.yaml');
+    expect(resolveConfigPath('x.yaml', { ICSYNC_CONFIG: '/etc/icsync.yaml' })).toBe(resolve('x.yaml'));
   });
 
   it('refuses an unknown connector type in one sentence', () => {

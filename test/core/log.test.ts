@@ -57,6 +57,14 @@ describe('createLogger', () => {
     }
   });
 
+  it('scrubs configured secrets from three characters on; shorter ones would cut every line apart', () => {
+    const { lines, destination } = collect();
+    const log = createLogger({ pretty: false, destination, secrets: ['ab', 'x9z'] });
+    log.info('table about x9z');
+    const line = JSON.parse(lines[0] ?? '') as { msg: string };
+    expect(line.msg).toBe('table about [REDACTED]');
+  });
+
   it('respects the level', () => {
     const { lines, destination } = collect();
     const log = createLogger({ level: 'warn', pretty: false, destination });
