@@ -15,7 +15,6 @@ import type { ShopOrderId, Sku } from '../../../src/core/model.js';
 import type { ShopPort } from '../../../src/core/ports.js';
 import { collect, failure } from '../helpers.js';
 
-
 export interface ShopPortConformanceSetup {
   /** A port with working settings. */
   port: ShopPort;
@@ -44,6 +43,8 @@ export interface ShopPortConformanceSetup {
     invoiceEmails(invoiceId: string): Promise<{ attachments: string[] }[]>;
     /** The quantity of a SKU at a source, as the target holds it. */
     stockQuantity(sku: Sku, source: string): Promise<Decimal | undefined>;
+    /** The texts of the comments the target holds for an order, in any order. */
+    orderComments(orderId: ShopOrderId): Promise<string[]>;
   };
   teardown(): Promise<void>;
 }
@@ -158,9 +159,12 @@ export function runShopPortConformance(name: string, setup: () => Promise<ShopPo
       expect(notPdf.errorClass).toBe('business');
     });
 
-    it('adds an order comment', async () => {
+    it('adds an order comment the target stores with its text', async () => {
       const orderId = await s.admin.placeOrder();
-      await s.port.addOrderComment(orderId, 'Entered in the ERP as VNK 2026/1');
+      expect(await s.admin.orderComments(orderId)).toEqual([]);
+      const text = `Entered in the ERP as VNK 2026/${Date.now()} — številka, čšž`;
+      await s.port.addOrderComment(orderId, text);
+      expect(await s.admin.orderComments(orderId)).toEqual([text]);
     });
   });
 }

@@ -110,6 +110,11 @@ export async function magentoConformanceSetup(options: { emulator?: MagentoEmula
         const item = (reply.body as { items: { quantity: number }[] }).items[0];
         return item === undefined ? undefined : dec(String(item.quantity));
       },
+      async orderComments(orderId) {
+        const reply = await call(em, 'GET', `/rest/V1/orders/${orderId}/comments`);
+        if (reply.status !== 200) throw new Error(`reading the comments of order ${orderId} failed: ${reply.text}`);
+        return (reply.body as { items: { comment: string }[] }).items.map((c) => c.comment);
+      },
     },
     teardown: () => h.close(),
   };
