@@ -93,7 +93,7 @@ export class FaultInjector {
       this.windowCount += 1;
       if (this.windowCount > this.rateLimit.limit) {
         const retry = this.rateLimit.retryAfterSeconds ?? Math.max(1, Math.ceil((this.windowStart + this.rateLimit.windowMs - nowMs) / 1000));
-        return { kind: 'respond', latencyMs, status: 429, headers: { 'retry-after': String(retry) }, body: JSON.stringify({ message: 'Too Many Requests' }), contentType: 'application/json; charset=utf-8' };
+        return { kind: 'respond', latencyMs, afterHandler: false, status: 429, headers: { 'retry-after': String(retry) }, body: JSON.stringify({ message: 'Too Many Requests' }), contentType: 'application/json; charset=utf-8' };
       }
     }
     for (const rule of this.rules) {
