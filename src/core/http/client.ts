@@ -105,6 +105,21 @@ class RetryableAnswer extends Error {
   }
 }
 
+/**
+ * A failure that passes with time: a retryable status, or a network error with a known code
+ * (reset, refused, timeout, …; the list is toSyncError's). Anything else thrown by an attempt is a
+ * mistake on our side (undici's InvalidArgumentError for a bad header, a bug): repeating it
+ * cannot help, and counting it would pause a healthy target for every caller.
+ */
+function passesWithTime(error: unknown): boolean {
+  if (error instanceof RetryableAnswer) return true;
+  if (isSyncError(error) || isCertificateError(error) || isAbort(error)) return false;
+  return toSyncError(error).errorClass === 'transient';
+}
+
+/** An abort the caller did not ask for (its signal is not aborted): retried as before, not counted by the breaker. */
+const isAbort = (error: unknown): boolean => error instanceof Error && error.name === 'AbortError';
+
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const name = options.name;
   const secrets = options.secrets ?? [];
@@ -129,7 +144,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   const limiter: BulkheadPolicy = bulkhead(maxConcurrent, Number.POSITIVE_INFINITY);
   const breaker: CircuitBreakerPolicy = circuitBreaker(
-    handleWhen((error) => error instanceof RetryableAnswer || (!isSyncError(error) && !isCertificateError(error) && error.name !== 'AbortError')),
+    handleWhen(passesWithTime),
     { halfOpenAfter: breakerOptions.halfOpenAfterMs, breaker: new ConsecutiveBreaker(breakerOptions.failureThreshold) },
   );
   let openedAt = 0;
@@ -182,8 +197,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         report(attempt, started, status, 'error');
         throw certificateError(name, origin, tls, failure);
       }
-      if (isSyncError(failure) || req.signal?.aborted) {
-        report(attempt, started, status, 'error');
+      if (isSyncError(failure) || req.signal?.aborted || !(passesWithTime(failure) || isAbort(failure))) {
+        report(attempt, started, status, 'error', failure);
         throw toSyncError(failure, { target: name, doing: `${method} ${shownPath} to ${name}`, secrets });
       }
       const retryAfterMs = failure instanceof RetryableAnswer ? parseRetryAfter(failure.response.headers['retry-after']) : undefined;

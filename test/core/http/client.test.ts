@@ -213,6 +213,23 @@ describe('circuit breaker', () => {
   });
 });
 
+describe('mistakes on our side (no network error code)', () => {
+  it('are not retried and not counted by the breaker: one business error each, the target stays open', async () => {
+    const events: RequestEvent[] = [];
+    const http = client({ retry: { maxAttempts: 4 }, circuitBreaker: { failureThreshold: 2, halfOpenAfterMs: 10_000 }, onRequest: (event) => events.push(event) });
+    // undici refuses a header value with a line break (InvalidArgumentError) before sending anything.
+    for (let i = 0; i < 3; i++) {
+      const error = await failure(http.request({ method: 'GET', path: '/x', headers: { 'x-note': 'two\nlines' } }));
+      expect(error.errorClass).toBe('business');
+      expect(error.sentence).toContain('GET /x to icenter: unexpected error');
+    }
+    expect(events.map((event) => event.outcome)).toEqual(['error', 'error', 'error']);
+    expect(server.arrivals).toHaveLength(0);
+    // Three such failures with a threshold of 2 would have opened the circuit if they counted.
+    expect((await http.request({ method: 'GET', path: '/x' })).status).toBe(200);
+  });
+});
+
 describe('concurrency bound', () => {
   it('never has more than maxConcurrent requests in flight at the target', async () => {
     server.handler = (_req, res) => void setTimeout(() => res.end('ok'), 40);
