@@ -11,7 +11,8 @@ import type { RemoteCallInfo } from '../core/ports.js';
 export interface SyncMetrics {
   registry: Registry;
   onRemoteCall: (info: RemoteCallInfo) => void;
-  recordRun(flow: string, status: 'ok' | 'failed' | 'skipped', report?: FlowReport): void;
+  /** `interrupted`: a stop ended the run early; it does not count as a good run for the lag. */
+  recordRun(flow: string, status: 'ok' | 'failed' | 'skipped' | 'interrupted', report?: FlowReport): void;
   recordStep(flow: string, outcome: string, errorClass?: string): void;
 }
 

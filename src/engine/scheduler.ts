@@ -2,25 +2,27 @@
  * A schedule per enabled flow (`every: 15m` or `cron: "*\/5 * * * *"`, croner). Each tick is
  * one runFlow: the store's flow lock skips a run that would overlap one still going (in this
  * process or another), and croner's `protect` keeps ticks of one process from stacking.
+ * stop() aborts the runs' signal: a run finishes the page or step in flight and claims no
+ * more, so a large backlog does not hold up shutdown.
  */
 import { Cron } from 'croner';
 import { configurationError } from '../core/errors.js';
 import type { FlowName } from '../config/schema.js';
-import type { Flow, FlowContext, FlowReport } from '../flows/types.js';
+import type { Flow, FlowContext } from '../flows/types.js';
 import type { SyncMetrics } from './metrics.js';
-import { runFlow } from './sync.js';
+import { runFlow, type RunReport } from './sync.js';
 
 export interface SchedulerOptions {
   metrics?: SyncMetrics;
   /** Called with each run's report (dashboard, logs). */
-  onReport?: (report: FlowReport) => void;
+  onReport?: (report: RunReport) => void;
   /** Run every flow once right away on start (default true). */
   runOnStart?: boolean;
 }
 
 export interface Scheduler {
   start(): void;
-  /** Stops the schedules and waits for the runs in flight. */
+  /** Stops the schedules, tells the runs in flight to stop after their current step, and waits for them. */
   stop(): Promise<void>;
   /** When each flow runs next. */
   nextRuns(): Partial<Record<FlowName, Date | null>>;
@@ -30,10 +32,11 @@ export function createScheduler(ctx: FlowContext, flows: Record<FlowName, Flow>,
   const jobs = new Map<FlowName, Cron>();
   const inFlight = new Set<Promise<unknown>>();
   let stopped = false;
+  let stopping = new AbortController();
 
   const tick = (flow: Flow) => async () => {
     if (stopped) return;
-    const run = runFlow(ctx, flow, { dryRun: false, full: false, ...(options.metrics && { metrics: options.metrics }) })
+    const run = runFlow(ctx, flow, { dryRun: false, full: false, signal: stopping.signal, ...(options.metrics && { metrics: options.metrics }) })
       .then((report) => options.onReport?.(report))
       .catch((err: unknown) => ctx.logger.error({ flow: flow.name, err }, `${flow.name} run failed`));
     inFlight.add(run);
@@ -64,6 +67,7 @@ export function createScheduler(ctx: FlowContext, flows: Record<FlowName, Flow>,
   return {
     start() {
       stopped = false;
+      if (stopping.signal.aborted) stopping = new AbortController();
       for (const flow of Object.values(flows)) {
         if (!ctx.config.flows[flow.name].enabled || jobs.has(flow.name)) continue;
         const job = schedule(flow);
@@ -76,6 +80,7 @@ export function createScheduler(ctx: FlowContext, flows: Record<FlowName, Flow>,
       stopped = true;
       for (const job of jobs.values()) job.stop();
       jobs.clear();
+      stopping.abort();
       await Promise.allSettled([...inFlight]);
     },
     nextRuns() {

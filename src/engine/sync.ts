@@ -2,7 +2,9 @@
  * One run of one flow, as `icsync sync`, the scheduler and the demo do it: take the flow's
  * lock (an overlapping run is skipped, not stacked), record the run, then plan + apply
  * (batch flows) or discover + drain (ledger flows). A configuration error stops this flow
- * with the setting named; `runSync('all')` goes on with the other flows.
+ * with the setting named; `runSync('all')` goes on with the other flows. A run whose
+ * `signal` is aborted (the process is stopping) ends after the step in flight and is recorded
+ * as interrupted, not failed: nothing went wrong, the rest is still due for the next run.
  */
 import { toSyncError } from '../core/errors.js';
 import { FLOW_NAMES, type FlowName } from '../config/schema.js';
@@ -21,11 +23,16 @@ export interface SyncOptions extends RunOptions {
   flows?: Record<FlowName, Flow>;
 }
 
+/** A run's report; `interrupted` when a stop (SIGTERM/SIGINT) ended it before all its work was done. */
+export interface RunReport extends FlowReport {
+  interrupted?: boolean;
+}
+
 const ENTITY: Record<FlowName, EntityKind> = { products: 'product', stock: 'stock', subjects: 'partner', orders: 'order', invoices: 'invoice' };
 
 const lockName = (flow: FlowName): string => `flow:${flow}`;
 
-export async function runFlow(ctx: FlowContext, flow: Flow, options: SyncOptions): Promise<FlowReport> {
+export async function runFlow(ctx: FlowContext, flow: Flow, options: SyncOptions): Promise<RunReport> {
   const { store } = ctx;
   // A dry run writes nothing, not even a lock or a run record.
   if (options.dryRun) return execute(ctx, flow, options);
@@ -48,11 +55,13 @@ export async function runFlow(ctx: FlowContext, flow: Flow, options: SyncOptions
   const runId = await store.runs.start(flow.name, { full: options.full });
   try {
     const report = await execute(ctx, flow, options);
-    const status = report.error === undefined ? 'ok' : 'failed';
+    // Interrupted is not failed: the lag, /readyz and the history must not read a shutdown as an outage.
+    const status = report.error !== undefined ? 'failed' : report.interrupted ? 'interrupted' : 'ok';
     await store.runs.finish(runId, { status, counts: report.counts, ...(report.error !== undefined && { error: report.error }) });
     options.metrics?.recordRun(flow.name, status, report);
     const log = report.error === undefined ? ctx.logger.info.bind(ctx.logger) : ctx.logger.error.bind(ctx.logger);
-    log({ flow: flow.name, counts: report.counts, durationMs: report.durationMs, ...(report.error && { error: report.error }) }, `${flow.name} run ${status}`);
+    const message = status === 'interrupted' ? `${flow.name} run interrupted by the stop; what is still due waits for the next run` : `${flow.name} run ${status}`;
+    log({ flow: flow.name, counts: report.counts, durationMs: report.durationMs, ...(report.error && { error: report.error }) }, message);
     return report;
   } finally {
     clearInterval(heartbeat);
@@ -60,37 +69,59 @@ export async function runFlow(ctx: FlowContext, flow: Flow, options: SyncOptions
   }
 }
 
-async function execute(ctx: FlowContext, flow: Flow, options: SyncOptions): Promise<FlowReport> {
+async function execute(ctx: FlowContext, flow: Flow, options: SyncOptions): Promise<RunReport> {
   const started = Date.now();
+  let discovered: FlowReport | undefined;
+  // The drain counts into this as it goes, so a drain that throws still shows what it did.
+  const drained = startReport(flow.name, options.dryRun);
   try {
     if (flow.kind === 'batch') return await flow.run(ctx, options);
-    const report = await flow.discover(ctx, options);
-    if (options.dryRun) return report;
-    const drained = await drainFlow(ctx, flow, {
+    discovered = await flow.discover(ctx, options);
+    if (options.dryRun) return discovered;
+    await drainFlow(ctx, flow, {
+      report: drained,
       ...(options.metrics && { metrics: options.metrics }),
       ...(options.concurrency && { concurrency: options.concurrency }),
       ...(options.signal && { signal: options.signal }),
       ...(options.onProgress && { onProgress: options.onProgress }),
     });
-    return mergeReport(report, drained);
+    const report: RunReport = mergeReport(discovered, drained.finish());
+    // The drain claims nothing more once the signal is aborted: rows may still be due.
+    if (options.signal?.aborted) report.interrupted = true;
+    return report;
   } catch (thrown) {
-    const error = thrown instanceof FlowStoppedError ? thrown.error : toSyncError(thrown, { doing: `${flow.name}` });
-    const report = startReport(flow.name, options.dryRun);
-    const setting = error.errorClass === 'configuration' ? error.record?.key : undefined;
-    report.problem(ENTITY[flow.name], setting ?? flow.name, error.sentence);
-    report.report.error = error.sentence;
-    report.report.errorClass = error.errorClass;
-    const finished = report.finish();
-    finished.durationMs = Date.now() - started;
-    return finished;
+    // What the run did before it stopped stays in its report: the discovered and entered records.
+    const partial = startReport(flow.name, options.dryRun);
+    if (discovered) mergeReport(partial.report, discovered);
+    mergeReport(partial.report, drained.report);
+    const report: RunReport = partial.report;
+    if (isAbort(thrown, options.signal)) {
+      // A flow checks the signal between pages and writes its cursor only at its end, so the
+      // cursor stays where the last finished run left it and the next run reads the rest again.
+      report.interrupted = true;
+    } else {
+      const error = thrown instanceof FlowStoppedError ? thrown.error : toSyncError(thrown, { doing: `${flow.name}` });
+      const setting = error.errorClass === 'configuration' ? error.record?.key : undefined;
+      partial.problem(ENTITY[flow.name], setting ?? flow.name, error.sentence);
+      report.error = error.sentence;
+      report.errorClass = error.errorClass;
+    }
+    report.durationMs = Date.now() - started;
+    return report;
   }
 }
 
+/** The flow gave up because the run's signal was aborted (`signal.throwIfAborted()`), not because something failed. */
+function isAbort(thrown: unknown, signal: AbortSignal | undefined): boolean {
+  if (!signal?.aborted) return false;
+  return thrown === signal.reason || (thrown instanceof Error && thrown.name === 'AbortError');
+}
+
 /** Runs one flow, or all enabled flows in the order products, stock, subjects, orders, invoices. */
-export async function runSync(ctx: FlowContext, flowName: FlowName | 'all', options: SyncOptions): Promise<FlowReport[]> {
+export async function runSync(ctx: FlowContext, flowName: FlowName | 'all', options: SyncOptions): Promise<RunReport[]> {
   const flows = options.flows ?? createFlows();
   const names = flowName === 'all' ? FLOW_NAMES.filter((name) => ctx.config.flows[name].enabled) : [flowName];
-  const reports: FlowReport[] = [];
+  const reports: RunReport[] = [];
   for (const name of names) {
     options.signal?.throwIfAborted();
     reports.push(await runFlow(ctx, flows[name], options));

@@ -11,7 +11,7 @@ import { LeaseLostError, type LinkRow } from '../store/index.js';
 import type { FlowName } from '../config/schema.js';
 import { aboutRecord } from '../flows/common.js';
 import { whileLeased } from '../flows/lease.js';
-import { startReport } from '../flows/report.js';
+import { startReport, type ReportBuilder } from '../flows/report.js';
 import type { Flow, FlowContext, FlowReport, LedgerFlow } from '../flows/types.js';
 import { backoffDelay } from './backoff.js';
 import type { SyncMetrics } from './metrics.js';
@@ -93,6 +93,11 @@ export interface DrainOptions {
   /** Checked between claims: a stopping worker finishes the steps in flight and claims no more. */
   shouldStop?: () => boolean;
   onProgress?: (progress: { phase: string; done: number }) => void;
+  /**
+   * Counts go here as rows are worked, so a drain that throws (a configuration error, the
+   * store) still leaves the caller what it did before.
+   */
+  report?: ReportBuilder;
 }
 
 /**
@@ -100,7 +105,7 @@ export interface DrainOptions {
  * their backoff; a row seen too often in one drain is left for a later pass.
  */
 export async function drainFlow(ctx: FlowContext, flow: LedgerFlow, options: DrainOptions = {}): Promise<FlowReport> {
-  const rb = startReport(flow.name, false);
+  const rb = options.report ?? startReport(flow.name, false);
   const concurrency = options.concurrency ?? ctx.config.worker.concurrency;
   const seen = new Map<number, number>();
   const maxVisits = ctx.config.worker.maxAttempts + 2;

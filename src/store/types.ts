@@ -109,7 +109,8 @@ export interface StateCount {
   count: number;
 }
 
-export type RunStatus = 'running' | 'ok' | 'failed' | 'skipped';
+/** `interrupted`: the process was stopped during the run; what it did is in `counts`, the rest waits for the next run. */
+export type RunStatus = 'running' | 'ok' | 'failed' | 'skipped' | 'interrupted';
 
 export interface RunRow {
   id: number;

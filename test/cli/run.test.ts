@@ -1,7 +1,32 @@
 /** `icsync run`: scheduler + worker + HTTP server until stopped, then a graceful exit 0. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
-import { orderSpec, startHarness, type Harness } from './harness.js';
+import { orderSpec, startHarness, type CliResult, type Harness } from './harness.js';
+
+/** Starts `icsync run` on a free port and resolves once it is serving; `stop` plays the signal. */
+async function startRun(h: Harness, configName: string): Promise<{ url: string; stop: (signal: string) => void; running: Promise<CliResult> }> {
+  let stop!: (signal: string) => void;
+  const stopped = new Promise<string>((resolve) => (stop = resolve));
+  let url = '';
+  let announced!: () => void;
+  const started = new Promise<void>((resolve) => (announced = resolve));
+  // Logs are JSON lines on stdout; the startup line carries the URL.
+  const file = h.writeConfig(configName, (raw) => ({ ...raw, log: { level: 'info', pretty: false } }));
+  const running = h.cli(['-c', file, 'run', '--port', '0'], {
+    stop: stopped,
+    onOut: (text) => {
+      for (const line of text.split('\n').filter(Boolean)) {
+        const entry = JSON.parse(line) as { url?: string; msg: string };
+        if (entry.url && entry.msg.startsWith('icsync running')) {
+          url = entry.url;
+          announced();
+        }
+      }
+    },
+  });
+  await Promise.race([started, running.then((r) => Promise.reject(new Error(`run ended early: ${r.code} ${r.stderr}`)))]);
+  return { url, stop, running };
+}
 
 describe('icsync run', () => {
   let h: Harness;
@@ -14,26 +39,7 @@ describe('icsync run', () => {
 
   it('serves health, readiness, metrics and status while the flows run; SIGTERM ends it with 0 and no lease held', async () => {
     const order = await h.placeOrder(orderSpec([h.skus[0]!]));
-    let stop!: (signal: string) => void;
-    const stopped = new Promise<string>((resolve) => (stop = resolve));
-    let url: string | undefined;
-    let announced!: () => void;
-    const started = new Promise<void>((resolve) => (announced = resolve));
-    // Logs are JSON lines on stdout; the startup line carries the URL.
-    const file = h.writeConfig('run.yaml', (raw) => ({ ...raw, log: { level: 'info', pretty: false } }));
-    const running = h.cli(['-c', file, 'run', '--port', '0'], {
-      stop: stopped,
-      onOut: (text) => {
-        for (const line of text.split('\n').filter(Boolean)) {
-          const entry = JSON.parse(line) as { url?: string; msg: string };
-          if (entry.url && entry.msg.startsWith('icsync running')) {
-            url = entry.url;
-            announced();
-          }
-        }
-      },
-    });
-    await Promise.race([started, running.then((r) => Promise.reject(new Error(`run ended early: ${r.code} ${r.stderr}`)))]);
+    const { url, stop, running } = await startRun(h, 'run.yaml');
 
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${url}/readyz`);
@@ -74,6 +80,47 @@ describe('icsync run', () => {
       expect(rows.filter((row) => row.leaseOwner !== null && row.leaseUntil !== null && row.leaseUntil > new Date())).toEqual([]);
     } finally {
       await store.close();
+    }
+  });
+
+  it('SIGTERM during a backlog stops after the steps in flight: exit 0, the orders run interrupted (not failed), the rest still due, no lease held', async () => {
+    const due = 40;
+    const keys: string[] = [];
+    for (let i = 0; i < due; i++) keys.push((await h.placeOrder(orderSpec([h.skus[i % 5]!], { email: `backlog${i % 3}@example.si` }))).increment_id);
+    // Entering an order takes a while, so the backlog outlasts the steps in flight many times over.
+    h.icenter.setFaults({ rules: [{ route: 'Order/AddOrder', kind: 'latency', latencyMs: 300 }] });
+    const entered = (state: string) => ['in_erp', 'invoiced', 'invoice_in_shop', 'complete'].includes(state);
+    try {
+      const { url, stop, running } = await startRun(h, 'backlog.yaml');
+      // Stop as soon as the first of the new orders is in the ERP: the rest is still being worked.
+      for (let i = 0; i < 400; i++) {
+        const states = await Promise.all(keys.slice(0, 4).map(async (key) => ((await (await fetch(`${url}/api/records/order/${key}`)).json()) as { state?: string }).state ?? ''));
+        if (states.some(entered)) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      stop('SIGTERM');
+      const result = await running;
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('"msg":"stopped"');
+      expect(result.stdout).toContain('orders run interrupted by the stop');
+
+      const store = await openStore({ url: (h.raw.store as { url: string }).url });
+      try {
+        const rows = await Promise.all(keys.map((key) => store.ledger.get('order', { shopKey: key })));
+        const done = rows.filter((row) => row && entered(row.state)).length;
+        expect(done).toBeGreaterThan(0);
+        expect(done).toBeLessThan(due);
+        const all = await store.ledger.list({ limit: 5000 });
+        expect(all.filter((row) => row.leaseOwner !== null && row.leaseUntil !== null && row.leaseUntil > new Date())).toEqual([]);
+        const [run] = await store.runs.latest('orders', 1);
+        expect(run?.status).toBe('interrupted');
+        expect(run?.error).toBeNull();
+        expect((await store.runs.latest(undefined, 50)).filter((r) => r.status === 'failed')).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      h.icenter.setFaults({ rules: [] });
     }
   });
 

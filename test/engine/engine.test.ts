@@ -104,10 +104,16 @@ describe('engine', () => {
     const metrics = createMetrics();
     const ctx = w.restart(undefined, metrics.onRemoteCall);
     const scheduler = createScheduler({ ...ctx, config: { ...ctx.config, flows: { ...ctx.config.flows, stock: { ...ctx.config.flows.stock, enabled: false } } } }, flows, { metrics });
-    const before = (await w.store.runs.latest('invoices', 50)).length;
+    const scheduled = ['invoices', 'orders', 'products', 'subjects'];
+    const lastId = async (flow: string) => (await w.store.runs.latest(flow, 1))[0]?.id ?? 0;
+    const before = Object.fromEntries(await Promise.all(scheduled.map(async (flow) => [flow, await lastId(flow)] as const)));
     scheduler.start();
-    expect(Object.keys(scheduler.nextRuns()).sort()).toEqual(['invoices', 'orders', 'products', 'subjects']);
-    await waitFor(async () => (await w.store.runs.latest('invoices', 50)).length > before);
+    expect(Object.keys(scheduler.nextRuns()).sort()).toEqual(scheduled);
+    // Every flow's first run has finished: a stop now interrupts none of them.
+    await waitFor(async () => {
+      const latest = await Promise.all(scheduled.map(async (flow) => (await w.store.runs.latest(flow, 1))[0]));
+      return latest.every((run, i) => run !== undefined && run.id > before[scheduled[i]!]! && run.status !== 'running');
+    });
     await scheduler.stop();
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/icsync_flow_runs_total\{flow="products",status="ok"\} 1/);

@@ -5,8 +5,8 @@
  * closes the server, the connections and the store, and exits 0.
  */
 import type { FlowName } from '../../config/index.js';
-import { createScheduler, createWorker, type Scheduler, type SchedulerOptions } from '../../engine/index.js';
-import { createFlows, type Flow, type FlowContext, type FlowReport } from '../../flows/index.js';
+import { createScheduler, createWorker, type RunReport, type Scheduler, type SchedulerOptions } from '../../engine/index.js';
+import { createFlows, type Flow, type FlowContext } from '../../flows/index.js';
 import { createServer } from '../../server/index.js';
 import { openContext } from '../context.js';
 import { CliExit, EXIT } from '../exit-codes.js';
@@ -33,9 +33,10 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
       const flows = createFlows();
       // Flows stopped by a configuration error, with the sentence why: /readyz reports them.
       const stopped: Partial<Record<FlowName, string>> = {};
-      const onReport = (report: FlowReport) => {
+      const onReport = (report: RunReport) => {
         if (report.errorClass === 'configuration' && report.error !== undefined) stopped[report.flow] = report.error;
-        else if (!report.skipped) delete stopped[report.flow];
+        // An interrupted run proves nothing about the setting that stopped the flow.
+        else if (!report.skipped && !report.interrupted) delete stopped[report.flow];
       };
       const scheduler = scheduleEachFlow(ctx.flowContext, flows, { metrics: ctx.metrics, onReport });
       const worker = createWorker({ ...ctx.flowContext, owner: `${ctx.flowContext.owner}:worker` }, { flows, metrics: ctx.metrics });
@@ -65,8 +66,8 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
 
       const signal = await stopRequested;
       logger.info({ signal }, `${signal}: stopping; the steps in flight finish first`);
-      await scheduler.stop();
-      await worker.stop();
+      // Both at once: the worker would otherwise go on claiming rows while the scheduled runs finish their steps.
+      await Promise.all([scheduler.stop(), worker.stop()]);
       await Promise.all(scheduler.owners.map((owner) => ctx.store.ledger.releaseAll(owner)));
       await server.close();
       await ctx.close();
