@@ -46,7 +46,8 @@ export function renderStockItem(state: EmulatorState, product: ProductRecord): J
   return { item_id: product.id, product_id: product.id, ...STOCK_DEFAULTS, ...product.stockConfig, qty: Number(qty), is_in_stock: inStock };
 }
 
-export function renderProduct(state: EmulatorState, product: ProductRecord, storeId: number): Json {
+/** `withStockItem` false: a list item without `stock_item` (CONTRACT §6 [L], setting productListStockItem). */
+export function renderProduct(state: EmulatorState, product: ProductRecord, storeId: number, withStockItem = true): Json {
   const values = attributeValues(product, storeId);
   const out: Json = { id: product.id, sku: product.sku };
   if (values.name !== undefined) out.name = values.name;
@@ -59,7 +60,7 @@ export function renderProduct(state: EmulatorState, product: ProductRecord, stor
   out.extension_attributes = {
     website_ids: product.websiteIds,
     ...(product.categoryLinks ? { category_links: product.categoryLinks } : {}),
-    stock_item: renderStockItem(state, product),
+    ...(withStockItem ? { stock_item: renderStockItem(state, product) } : {}),
   };
   out.product_links = product.productLinks;
   out.options = product.options;

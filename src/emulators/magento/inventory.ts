@@ -67,6 +67,7 @@ export function saveSourceItems(state: EmulatorState, items: Json[], unknownSku:
   if (errors.length > 0) throw validationFailed(errors);
   for (const item of items) {
     if (!state.sources.has(item.source_code as string)) throw badRequest('Could not save Source Item');
+    // [L]: the contract is silent on a SKU without product; setting unknownSkuSourceItems.
     if (unknownSku === 'reject' && !productExists((item.sku as string).trim())) throw badRequest('Could not save Source Item');
   }
   // One transaction in Magento: all or nothing, so write only after every check passed.
@@ -115,7 +116,7 @@ export function defaultStockQty(state: EmulatorState, sku: string): { qty: Decim
   return { qty: item?.quantity ?? ZERO, inStock: item ? item.status === 1 : false };
 }
 
-/** Legacy stock item write: lands on the default source (status follows is_in_stock). */
+/** Legacy stock item write: lands on the default source (status follows is_in_stock) — CONTRACT §7.1 [M] for the MSI effect. */
 export function writeDefaultStock(state: EmulatorState, sku: string, stockItem: Json): void {
   const current = getSourceItem(state, sku, DEFAULT_SOURCE);
   const qty = stockItem.qty !== undefined && stockItem.qty !== null ? dec(String(stockItem.qty)) : current?.quantity ?? ZERO;

@@ -49,13 +49,29 @@ export interface MagentoEmulatorOptions {
   oauthAlgorithm?: OauthAlgorithm;
   /** Magento_TwoFactorAuth on: admin token route refuses with the 2FA message. */
   twoFactorAuth?: boolean;
+  /**
+   * HTTP status of that refusal. Default per version: 400 on 2.4.8 (LocalizedException,
+   * CONTRACT §2.1 [H]); 401 on 2.4.3 and 2.3, where CONTRACT only has "older builds threw 401" [M].
+   */
+  twoFactorRefusalStatus?: 400 | 401;
+  /**
+   * A `GET /V1/orders` filter on a field that is no `sales_order` column: `'error'` answers the
+   * production 500 of the SQL error (CONTRACT §5 [L], inferred, never observed), `'empty'` matches
+   * nothing (200, no items). Default `'error'`.
+   */
+  unknownOrderFilterField?: 'error' | 'empty';
+  /**
+   * Whether `GET /V1/products` list items carry `extension_attributes.stock_item` as the single
+   * product does. CONTRACT §6 [L] says not to rely on it; default true, false = a shop without it.
+   */
+  productListStockItem?: boolean;
   /** ACL resources granted to the integration; default all. */
   integrationResources?: string[] | 'all';
   credentials?: Partial<IntegrationCredentials>;
   storeViews?: StoreView[];
   /** MSI source codes (besides they all belong to stock 1). Default ['default']. */
   sourceCodes?: string[];
-  /** What `POST /V1/inventory/source-items` does with a SKU that has no product. */
+  /** What `POST /V1/inventory/source-items` does with a SKU that has no product ([L]: the contract is silent; 'reject' = 400 `Could not save Source Item`). */
   unknownSkuSourceItems?: 'reject' | 'accept';
   schemaPath?: string;
   /** Base URL the shop believes it has (for OAuth base strings behind a proxy). */
@@ -75,6 +91,9 @@ export interface ResolvedSettings {
   oauthMethods: string[];
   unknownFieldStatus: 400 | 500;
   twoFactorAuth: boolean;
+  twoFactorRefusalStatus: 400 | 401;
+  unknownOrderFilterField: 'error' | 'empty';
+  productListStockItem: boolean;
   integrationResources: Set<string> | 'all';
   storeViews: StoreView[];
   sourceCodes: string[];
@@ -113,6 +132,9 @@ export function resolveSettings(options: MagentoEmulatorOptions): ResolvedSettin
     oauthMethods: is248 ? ['HMAC-SHA256'] : ['HMAC-SHA1', 'HMAC-SHA256'],
     unknownFieldStatus: is248 ? 400 : 500,
     twoFactorAuth: options.twoFactorAuth ?? false,
+    twoFactorRefusalStatus: options.twoFactorRefusalStatus ?? (is248 ? 400 : 401),
+    unknownOrderFilterField: options.unknownOrderFilterField ?? 'error',
+    productListStockItem: options.productListStockItem ?? true,
     integrationResources: options.integrationResources === undefined || options.integrationResources === 'all' ? 'all' : new Set(options.integrationResources),
     storeViews: options.storeViews ?? DEFAULT_STORE_VIEWS,
     sourceCodes: options.sourceCodes ?? ['default'],

@@ -1,7 +1,7 @@
 /** The REST route table: path, ACL resource (CONTRACT §15), body schema and handler. */
 import { addAttachment, ATTACHMENT_BODY_SCHEMA, listAttachments } from './attachments.js';
 import { deleteProduct, findProduct, productField, renderProduct, renderStockItem, requireProduct, saveProduct, updateStockItem } from './catalog.js';
-import { badRequest, entityNotFound, MagentoHttpError, noSuchEntityField } from './errors.js';
+import { badRequest, entityNotFound, internalError, MagentoHttpError, noSuchEntityField } from './errors.js';
 import { allSourceItems, deleteSourceItems, renderSourceItem, salableQuantity, saveSourceItems } from './inventory.js';
 import { sendDocumentEmail } from './mail.js';
 import type { ResolvedSettings } from './options.js';
@@ -18,6 +18,8 @@ export interface RouteContext {
   query: Record<string, PhpValue>;
   body: Record<string, unknown>;
   issueAdminToken(username: string, password: string): string;
+  /** Columns of `sales_order`: the scalar fields of the schema's order interface. */
+  orderColumns(): ReadonlySet<string>;
   bulkStatus(uuid: string, detailed: boolean): Json;
   bulkOperationCount(uuid: string, status: number): number;
 }
@@ -66,7 +68,7 @@ const products: RouteDef[] = [
         all: () => ctx.state.products.values(),
         field: (p, f) => productField(p, f, storeId),
         lookup: (field, values) => (field === 'sku' ? values.map((v) => findProduct(ctx.state, v)).filter((p) => p !== undefined) : undefined),
-      }, (p) => renderProduct(ctx.state, p, storeId));
+      }, (p) => renderProduct(ctx.state, p, storeId, ctx.settings.productListStockItem));
     },
   },
   { method: 'GET', path: '/V1/products/:sku', acl: 'Magento_Catalog::products', handler: (ctx) => renderProduct(ctx.state, requireProduct(ctx.state, ctx.params.sku as string), readStoreId(ctx)) },
@@ -134,7 +136,19 @@ const inventory: RouteDef[] = [
 const sendEmail = (ctx: RouteContext) => (kind: 'invoice' | 'shipment', id: number): void => { sendDocumentEmail(ctx.state, kind, id); };
 
 const sales: RouteDef[] = [
-  { method: 'GET', path: '/V1/orders', acl: 'Magento_Sales::actions_view', handler: (ctx) => search(ctx, mapSource(new Map([...ctx.state.orders].map(([id, o]) => [id, o.data]))), (o) => o) },
+  {
+    method: 'GET', path: '/V1/orders', acl: 'Magento_Sales::actions_view',
+    handler: (ctx) => {
+      const criteria = parseSearchCriteria(ctx.query);
+      // sales_order is a flat table: a filter on a missing column is an SQL error, shown as the
+      // production 500 (CONTRACT §5 [L], inferred): the unknownOrderFilterField setting.
+      if (ctx.settings.unknownOrderFilterField === 'error') {
+        const columns = ctx.orderColumns();
+        if (criteria.filterGroups.some((group) => group.some((f) => !columns.has(f.field)))) throw internalError();
+      }
+      return runSearch(mapSource(new Map([...ctx.state.orders].map(([id, o]) => [id, o.data]))), criteria, ctx.settings.paging, (o) => o);
+    },
+  },
   { method: 'GET', path: '/V1/orders/:id', acl: 'Magento_Sales::actions_view', handler: (ctx) => renderOrder(requireOrder(ctx.state, int(ctx.params.id, 'id'))) },
   {
     method: 'GET', path: '/V1/orders/:id/comments', acl: 'Magento_Sales::actions_view',

@@ -117,6 +117,7 @@ function resolveState(order: OrderRecord): boolean {
   const current = String(order.data.state);
   if (current !== 'new' && current !== 'processing') return false;
   if (!canInvoice(order) && !canShip(order)) {
+    // Zero-total orders end "closed" (CONTRACT §13 [M]: nothing refundable, nothing to ship).
     const zeroTotal = cmp(d(order.data.grand_total), ZERO) === 0;
     return setState(order, zeroTotal ? 'closed' : 'complete');
   }
@@ -229,7 +230,7 @@ export function createInvoice(state: EmulatorState, orderId: number, options: Do
   const shippingTax = shippingDone ? ZERO_MONEY : money(d(data.shipping_tax_amount), baseOf(data, 'shipping_tax_amount'));
   const itemsTax = tax;
   tax = plus(tax, shippingTax);
-  // Magento keeps discounts negative on the order; on the invoice the same sign is kept.
+  // Magento keeps discounts negative on the order (CONTRACT §9 [M] for the sign); the invoice keeps the same sign.
   const grand = plus(plus(plus(subtotal, shipping), tax), discount);
   const invoice: Json = {
     base_currency_code: data.base_currency_code, base_discount_amount: n(discount.base), base_grand_total: n(grand.base),
@@ -341,7 +342,8 @@ export function createShipment(state: EmulatorState, orderId: number, options: D
   }
   state.shipments.set(shipmentId, shipment);
   order.shipments.push(shipmentId);
-  // updated_at moves only when the order row changes (m2#10287): i.e. on a state change here.
+  // updated_at moves only when the order row changes (m2#10287; CONTRACT §9 [H] column, [M] that a
+  // shipment alone leaves it): i.e. on a state change here.
   if (resolveState(order)) order.data.updated_at = stamp;
   if (options.notify) sendEmail('shipment', shipmentId);
   return shipmentId;

@@ -94,6 +94,12 @@ export class SchemaRegistry {
     return { kind: 'any' };
   }
 
+  /** Scalar property names of a definition (for a data interface: its flat table's columns, near enough). */
+  scalarProperties(definition: string): Set<string> {
+    const raw = this.load().definitions[definition];
+    return new Set(Object.entries(raw?.properties ?? {}).filter(([, v]) => !v.$ref && v.type !== 'object' && v.type !== 'array').map(([k]) => k));
+  }
+
   /** Validator for the body of `METHOD /V1/path/{param}` (schema path syntax); null when the route takes no body. */
   bodyValidator(method: string, schemaPath: string): BodyValidator | null {
     const key = `${method} ${schemaPath}`;

@@ -40,6 +40,7 @@ export class EmulatorRuntime {
   private readonly routes = compileRoutes(ROUTES);
   private readonly bulkRoutes = compileRoutes(ROUTES.filter((r) => r.method !== 'GET'), true);
   readonly schema: SchemaRegistry;
+  private orderColumnSet: Set<string> | undefined;
   private failedLogins = 0;
   private lockedUntil = 0;
 
@@ -116,7 +117,8 @@ export class EmulatorRuntime {
     }
     this.failedLogins = 0;
     if (this.settings.twoFactorAuth) {
-      throw badRequest('Please use the 2fa provider-specific endpoints to obtain a token.', { active_providers: ['google'] } as unknown as Record<string, unknown>);
+      // 400 on 2.4.8 [H]; older builds threw an authentication error, 401 [M] (twoFactorRefusalStatus).
+      throw new MagentoHttpError(this.settings.twoFactorRefusalStatus, { message: 'Please use the 2fa provider-specific endpoints to obtain a token.', parameters: { active_providers: ['google'] } });
     }
     const token = randomToken(32);
     this.state.adminTokens.set(token, Date.now() + this.settings.adminTokenLifetimeSeconds * 1000);
@@ -138,6 +140,7 @@ export class EmulatorRuntime {
     return {
       state: this.state, settings: this.settings, scope, params, query, body,
       issueAdminToken: (u, p) => this.issueAdminToken(u, p),
+      orderColumns: () => (this.orderColumnSet ??= this.schema.scalarProperties('sales-data-order-interface')),
       bulkStatus: (uuid, detailed) => this.bulkStatus(uuid, detailed),
       bulkOperationCount: (uuid, status) => this.requireBulk(uuid).operations.filter((o) => o.status === status).length,
     };
