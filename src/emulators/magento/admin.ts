@@ -13,9 +13,13 @@ import { send } from './server.js';
 import { isPlainObject } from './util.js';
 import type { Json } from './state.js';
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 addresses. */
+const isLoopback = (address: string | undefined): boolean => address === '::1' || /^(::ffff:)?127\./.test(address ?? '');
 
-const SETTABLE = ['enableIntegrationAsBearer', 'asyncConsumer', 'twoFactorAuth', 'sourceItemsBatchLimit', 'attachmentMaxBytes', 'unknownSkuSourceItems'] as const;
+const SETTABLE = [
+  'enableIntegrationAsBearer', 'asyncConsumer', 'twoFactorAuth', 'twoFactorRefusalStatus', 'sourceItemsBatchLimit', 'attachmentMaxBytes',
+  'unknownSkuSourceItems', 'unknownOrderFilterField', 'productListStockItem',
+] as const;
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -25,7 +29,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 export async function handleAdmin(rt: EmulatorRuntime, req: IncomingMessage, res: ServerResponse, method: string, path: string, query: string): Promise<void> {
-  if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) {
+  // The hooks can reset the shop and read every e-mail: nothing but this machine may use them.
+  if (!isLoopback(req.socket.remoteAddress)) {
     send(res, 404, { message: 'Request does not match any route.' });
     return;
   }
@@ -102,7 +107,8 @@ function publicSettings(rt: EmulatorRuntime): Json {
   const s = rt.settings;
   return {
     version: s.version, enableIntegrationAsBearer: s.enableIntegrationAsBearer, asyncConsumer: s.asyncConsumer, twoFactorAuth: s.twoFactorAuth,
-    sourceItemsBatchLimit: s.sourceItemsBatchLimit, attachmentMaxBytes: s.attachmentMaxBytes, unknownSkuSourceItems: s.unknownSkuSourceItems,
+    twoFactorRefusalStatus: s.twoFactorRefusalStatus, sourceItemsBatchLimit: s.sourceItemsBatchLimit, attachmentMaxBytes: s.attachmentMaxBytes,
+    unknownSkuSourceItems: s.unknownSkuSourceItems, unknownOrderFilterField: s.unknownOrderFilterField, productListStockItem: s.productListStockItem,
     paging: s.paging, oauthAlgorithm: s.oauthAlgorithm, oauthMethods: s.oauthMethods, storeViews: s.storeViews, sourceCodes: s.sourceCodes,
   };
 }

@@ -194,13 +194,17 @@ const readSample = (name: string): Json => JSON.parse(readFileSync(`${SAMPLE_DIR
 
 /** Adobe's documented sample bodies: the Luma order (simple, downloadable, bundle, configurable), its customer, a product. */
 export function seedSamples(state: EmulatorState, storeViews: StoreView[]): { products: number; customers: number; orders: number } {
-  const customer = readSample('customer.json');
-  state.customers.set(customer.id as number, customer);
-  state.seq.customer = Math.max(state.seq.customer, customer.id as number);
+  const order = readSample('order.json');
+  // Adobe's pages captured the customer (id 2) and the order (customer_id 3, same Jane Doe) on
+  // different installs; here she is one customer, so the order's customer_id resolves.
+  const customerId = order.customer_id as number;
+  const sample = readSample('customer.json');
+  const customer: Json = { ...sample, id: customerId, addresses: ((sample.addresses as Json[] | undefined) ?? []).map((a) => ({ ...a, customer_id: customerId })) };
+  state.customers.set(customerId, customer);
+  state.seq.customer = Math.max(state.seq.customer, customerId);
   const product = readSample('product-simple.json');
   const { id: _id, created_at: _c, updated_at: _u, ...productInput } = product;
   saveProduct(state, productInput, { storeId: 0, websiteId: 0, explicit: true, isAll: true }, storeViews);
-  const order = readSample('order.json');
   state.seq.order = Math.max(state.seq.order, (order.entity_id as number) - 1);
   const placed = placeOrder(state, order, new Date(Date.UTC(2017, 7, 21, 22, 22, 19)));
   placed.data.updated_at = order.updated_at;
