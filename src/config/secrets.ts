@@ -15,7 +15,19 @@ type AnySchema = z.core.$ZodType;
 /** The final value of every secret field of a loaded configuration, whatever its source (inline, ${ENV}, ${file:}). */
 export function secretValues(config: Config): string[] {
   const values = secretFields(configSchema, config).map((field) => field.value);
+  // store.url is not secret as a whole (a SQLite path is worth logging), but the password of a
+  // postgres://user:password@host URL is.
+  values.push(urlPassword(config.store.url));
   return [...new Set(values.filter((value): value is string => typeof value === 'string' && value !== ''))];
+}
+
+function urlPassword(text: string): string | undefined {
+  try {
+    const password = new URL(text).password;
+    return password ? decodeURIComponent(password) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every field of `value` whose schema is a secret, with its path; `value` may be unvalidated input. */

@@ -115,6 +115,10 @@ describe('configuration', () => {
     expect([...secrets].sort()).toEqual(['at', 'ck', 'cs-from-env', 'from-a-file', 'pw-from-env']);
     expect(secretValues(config).sort()).toEqual([...secrets].sort());
 
+    const postgres = parseConfigText(`store:\n  url: \${DATABASE_URL}\n${text}`, 'test.yaml', { ...env, DATABASE_URL: 'postgres://icsync:p%40ss-db@db:5432/icsync' });
+    expect(postgres.secrets).toContain('p@ss-db');
+    expect(postgres.secrets).not.toContain('postgres://icsync:p%40ss-db@db:5432/icsync');
+
     const adminToken = withOrg.replace(/auth:\n(.*\n){5}/, 'auth:\n      kind: admin-token\n      username: shop-admin\n      password: admin-pw-inline\n');
     const admin = parseConfigText(adminToken, 'test.yaml', { ...env, ICENTER_ORG: '2', ICENTER_USER: 'api-user' });
     expect(admin.secrets.sort()).toEqual(['admin-pw-inline', 'pw-from-env']);
