@@ -9,7 +9,7 @@
 import { createHmac } from 'node:crypto';
 import { MagentoHttpError, aggregatedInputErrors, fieldRequired } from './errors.js';
 import { splitQuery } from './query.js';
-import { byteCompare, rawUrlEncode, strnatcmp, urlDecode } from './util.js';
+import { byteCompare, rawUrlDecode, rawUrlEncode, strnatcmp, urlDecode } from './util.js';
 
 export type OauthAlgorithm = 'rfc5849' | 'laminas';
 
@@ -73,8 +73,9 @@ export function parseOauthHeader(header: string): Record<string, string> | undef
   for (const part of header.slice(at + 6).split(',')) {
     const eq = part.indexOf('=');
     if (eq < 0) continue;
-    const name = decodeURIComponent(part.slice(0, eq).trim());
-    const value = decodeURIComponent(part.slice(eq + 1).trim().replace(/^"|"$/g, ''));
+    // rawurldecode never fails: a malformed escape stays as it is and the request fails its checks (401/400), not the server.
+    const name = rawUrlDecode(part.slice(0, eq).trim());
+    const value = rawUrlDecode(part.slice(eq + 1).trim().replace(/^"|"$/g, ''));
     if (name.startsWith('oauth_')) params[name] = value;
   }
   return params;

@@ -21,6 +21,15 @@ export function urlDecode(text: string): string {
   }
 }
 
+/** PHP rawurldecode: `%XX` escapes decoded, `+` kept, invalid escapes kept as they are (never throws). */
+export function rawUrlDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text.replace(/%([0-9a-fA-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  }
+}
+
 /** PHP strnatcmp: digit runs compare as numbers ("[2]" before "[10]"). */
 export function strnatcmp(a: string, b: string): number {
   const chunk = /(\d+|\D+)/g;

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeSignature, type MagentoEmulator } from '../../../src/emulators/magento/index.js';
-import { call, criteria, rfcSignature, start } from './helpers.js';
+import { call, criteria, oauthHeader, rfcSignature, start } from './helpers.js';
 
 interface Vector { label: string; method: string; url: string; rfc5849: string; magento_2_4_4_to_2_4_7: string; magento_2_4_8: string }
 const vectors = JSON.parse(readFileSync(new URL('../../../src/emulators/magento/data/oauth-vectors.json', import.meta.url), 'utf8')) as {
@@ -44,6 +45,21 @@ describe('authentication over HTTP (2.4.8)', () => {
     const sha1 = await call(em, 'GET', '/rest/V1/orders/1', undefined, { oauth: { method: 'HMAC-SHA1' } });
     expect(sha1.status).toBe(400);
     expect(sha1.body).toEqual({ message: 'Signature method %1 is not supported', parameters: ['HMAC-SHA1'] });
+  });
+
+  it('answers a malformed Authorization header with 401/400, never a 500', async () => {
+    const url = `${em.baseUrl}/rest/V1/orders/1`;
+    const send = async (authorization: string): Promise<{ status: number; body: unknown }> => {
+      const res = await request(url, { headers: { authorization } });
+      return { status: res.statusCode, body: await res.body.json() };
+    };
+    const good = oauthHeader(em, 'GET', url);
+    // A broken %-escape in the signature: decoded as PHP's rawurldecode does, so it simply does not match.
+    expect(await send(good.replace(/oauth_signature="[^"]*"/, 'oauth_signature="%E0%A4%zz"'))).toEqual({ status: 401, body: { message: 'The signature is invalid. Verify and try again.' } });
+    expect(await send(good.replace(/oauth_consumer_key="[^"]*"/, 'oauth_consumer_key="%zz"'))).toEqual({ status: 401, body: { message: 'A consumer having the specified key does not exist' } });
+    const missing = await send('OAuth oauth_%zz="1", oauth_token="%"');
+    expect(missing.status).toBe(400);
+    expect(missing.body).toMatchObject({ message: 'One or more input exceptions have occurred.' });
   });
 
   it('refuses a timestamp more than 600 s in the future', async () => {
