@@ -10,6 +10,7 @@ import { createLedger } from './ledger.js';
 import { createLocks } from './locks.js';
 import { migrateToLatest } from './migrate.js';
 import { openPostgresEngine } from './postgres.js';
+import { openReadOnlyEngine } from './read-only.js';
 import { openSqliteEngine } from './sqlite.js';
 import { describeTarget, parseStoreUrl } from './target.js';
 import { createRuns } from './runs.js';
@@ -36,12 +37,31 @@ export interface StoreConfig {
   busyTimeoutMs?: number;
   /** PostgreSQL: pool size per process. Default 5. */
   maxConnections?: number;
+  /**
+   * For dry runs: write nothing anywhere, no folder, file, migration or row; every write
+   * fails. A store that does not exist yet reads as an empty ledger (see read-only.ts).
+   */
+  readOnly?: boolean;
 }
 
 export async function openStore(config: StoreConfig = {}): Promise<Store> {
   const target = parseStoreUrl(config.url);
   const described = describeTarget(target);
   const clock = config.clock ?? (() => new Date());
+  if (config.readOnly) {
+    try {
+      const { engine, note } = await openReadOnlyEngine(target, {
+        described,
+        ...(config.busyTimeoutMs !== undefined && { busyTimeoutMs: config.busyTimeoutMs }),
+        ...(config.maxConnections !== undefined && { maxConnections: config.maxConnections }),
+        onIdleError: (err) => config.logger?.warn({ store: described, err: err.message }, 'store connection dropped'),
+      });
+      if (note) config.logger?.info({ store: described }, note);
+      return storeOn(engine, described, clock);
+    } catch (err) {
+      throw openError(err, described);
+    }
+  }
   let engine: Engine;
   try {
     engine =
@@ -62,6 +82,10 @@ export async function openStore(config: StoreConfig = {}): Promise<Store> {
     await engine.close().catch(() => undefined);
     throw openError(err, described);
   }
+  return storeOn(engine, described, clock);
+}
+
+function storeOn(engine: Engine, described: string, clock: () => Date): Store {
   return {
     dialect: engine.dialect,
     target: described,

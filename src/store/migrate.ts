@@ -23,3 +23,13 @@ export async function migrateToLatest(engine: Engine): Promise<string[]> {
     throw new StoreError(`store migration ${failed} failed: ${(error as Error).message ?? String(error)}`, { cause: error });
   }
 }
+
+/** Which migrations this store has and lacks, read without changing anything (a dry run's check). */
+export async function migrationStatus(engine: Engine): Promise<{ applied: string[]; pending: string[] }> {
+  const migrator = new Migrator({ db: engine.db, provider: migrationProvider(engine.dialect) });
+  const all = await migrator.getMigrations();
+  return {
+    applied: all.filter((m) => m.executedAt !== undefined).map((m) => m.name),
+    pending: all.filter((m) => m.executedAt === undefined).map((m) => m.name),
+  };
+}

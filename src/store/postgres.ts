@@ -14,6 +14,8 @@ export interface PostgresOptions {
   maxConnections?: number;
   /** Called when an idle pooled connection fails (e.g. the server restarted). */
   onIdleError?: (err: Error) => void;
+  /** Every connection refuses writes (default_transaction_read_only): a dry run's guard. */
+  readonly?: boolean;
 }
 
 export const postgresCodec: Codec = {
@@ -32,6 +34,14 @@ export function openPostgresEngine(options: PostgresOptions): Engine {
   });
   // Without a listener an idle client's error would crash the process.
   pool.on('error', (err) => options.onIdleError?.(err));
+  // Set per session rather than as a startup option, which a user's own `options=` in the URL
+  // would replace. A client runs its queries in order, so this comes before any other; if it
+  // fails the client is ended, so its queries fail rather than run writable.
+  if (options.readonly) {
+    pool.on('connect', (client) => {
+      client.query('SET default_transaction_read_only = on').catch(() => client.end().catch(() => undefined));
+    });
+  }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 
   return {
