@@ -1,7 +1,7 @@
 /**
  * Quantities shop orders have promised that the ERP does not know yet: orders in the ledger
- * before `in_erp` (also those waiting for a person there), and shop orders newer than the
- * orders cursor that the orders flow has not discovered yet.
+ * before `in_erp` (also those waiting for a person there, unless the ERP already holds them),
+ * and shop orders newer than the orders cursor that the orders flow has not discovered yet.
  */
 import { add, type Decimal } from '../core/decimal.js';
 import { readCursor } from './common.js';
@@ -23,6 +23,9 @@ export async function pendingQuantities(ctx: FlowContext): Promise<Map<string, D
     for (const row of rows) {
       const data = row.data as OrderData | null;
       if (row.shopKey) known.add(row.shopKey);
+      // An order held by the totals guard is already in the ERP (its key is recorded) and waits only
+      // for a person to accept the difference: from there on it is the ERP's to count, as in_erp.
+      if (row.erpKey !== null || data?.totalsHeld) continue;
       const state = row.state === 'needs_attention' ? data?.resume : row.state;
       if (data?.lines && state && (PRE_ERP_STATES as readonly string[]).includes(state)) addLines(data.lines);
     }
