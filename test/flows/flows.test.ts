@@ -151,10 +151,23 @@ describe('flows over HTTP', () => {
     });
 
     it('retry after the data is fixed: the order goes on from where it stopped', async () => {
+      // A person creates the missing item in the ERP, through iCenter's own API, then retries the order.
+      const { user, password } = w.icenter.credentials;
+      const res = await fetch(`${w.icenter.baseUrl}/api/Item/AddItemsGeneralData`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`, organisationid: '1', 'content-type': 'application/xml; charset=utf-8' },
+        body: '<ItemsGeneralData><ItemGeneralData><ItemID>NI.V.ICENTRU</ItemID><ItemTitle1>Artikel, ki ga ni bilo</ItemTitle1><GeneralData><VATRateID>02</VATRateID></GeneralData></ItemGeneralData></ItemsGeneralData>',
+      });
+      expect(res.status, await res.text()).toBe(200);
       const row = await retryRecord(w.store, 'order', numbers.unknownSku!);
       expect(row.state).toBe('discovered');
       const report = await one(w, 'orders');
-      expect(report.counts.needsAttention).toBe(1);
+      expect(report.error).toBeUndefined();
+      expect(report.counts.needsAttention ?? 0).toBe(0);
+      const after = (await w.store.ledger.get('order', { shopKey: numbers.unknownSku! }))!;
+      expect(after.state, after.lastError ?? '').toBe('in_erp');
+      const erpOrders = await w.admin<IcOrder[]>('icenter', 'GET', '/orders?organisation=1');
+      expect(erpOrders.filter((o) => o.orderReference === numbers.unknownSku)).toHaveLength(1);
     });
 
     it('invoices: an issued ERP invoice becomes one shop invoice with the PDF, e-mailed; never two', async () => {
