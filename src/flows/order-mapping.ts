@@ -1,7 +1,9 @@
 /**
- * Shop order → ERP order draft, with the config mappings. Pure: every missing mapping is a
- * configuration error that names the setting; every data problem a business error that
- * names the order and the field.
+ * Shop order → ERP order draft, with the config mappings. Pure. A setting every order needs
+ * (order book, warehouse) is a configuration error that stops the flow; anything only this
+ * order needs (a VAT percent, a payment or shipping method without an ERP code, its currency)
+ * is a business error that names the order, the field and the setting to add, so that this
+ * order waits for a person and the others are entered.
  */
 import { add, cmp, dec, div, isZero, mul, round, sub, abs, ZERO, type Decimal } from '../core/decimal.js';
 import { businessError, configurationError } from '../core/errors.js';
@@ -22,9 +24,24 @@ import type { Config } from '../config/schema.js';
 type Mappings = Config['mappings'];
 type OrdersSettings = Config['flows']['orders'];
 
-/** Why an order is not entered, or undefined when it passes the gate. */
+/** Why an order is not entered, or undefined when it passes the gate (used when a shop order is first seen). */
 export function orderGate(order: ShopOrder, settings: OrdersSettings): string | undefined {
   if (!settings.statuses.includes(order.status)) return `status ${order.status} is not in flows.orders.statuses`;
+  return excludedBySettings(order, settings);
+}
+
+/**
+ * The gate for an order already in the ledger, checked again before it is entered. The status
+ * gate is not: an order the shop moves on (shipped, complete, closed) while the ERP was down
+ * is still a sale the ERP must have. Only a canceled order is dropped, and the exclusions a
+ * person set (payment methods, go-live date) still hold.
+ */
+export function entryGate(order: ShopOrder, settings: OrdersSettings): string | undefined {
+  if (order.state === 'canceled' || order.status === 'canceled') return `the order was canceled in the shop (status ${order.status}) before it reached the ERP`;
+  return excludedBySettings(order, settings);
+}
+
+function excludedBySettings(order: ShopOrder, settings: OrdersSettings): string | undefined {
   if (settings.paymentMethods && !settings.paymentMethods.includes(order.paymentMethod ?? '')) {
     return `payment method ${order.paymentMethod ?? '(none)'} is not in flows.orders.paymentMethods`;
   }
@@ -54,8 +71,8 @@ export function requiredSkus(order: ShopOrder, settings: OrdersSettings): string
   return [...skus];
 }
 
-/** Looks a tax percent up in mappings.vatRates, whose keys a person writes as "22" or "9.5". */
-export function vatRateFor(percent: Decimal, mappings: Mappings, where: string): VatRateCode {
+/** Looks a tax percent up in mappings.vatRates, whose keys a person writes as "22" or "9.5". Undefined when none matches. */
+export function vatRateFor(percent: Decimal, mappings: Mappings): VatRateCode | undefined {
   for (const [key, code] of Object.entries(mappings.vatRates)) {
     try {
       if (cmp(dec(key), percent) === 0) return asVatRate(code);
@@ -63,10 +80,34 @@ export function vatRateFor(percent: Decimal, mappings: Mappings, where: string):
       // a key that is not a number cannot match a percent
     }
   }
-  throw configurationError({
-    sentence: `mappings.vatRates has no ERP VAT rate for ${percent} % (${where}). Add "${percent}": "<ERP VAT rate code>" under mappings.vatRates.`,
-    record: { kind: 'setting', key: 'mappings.vatRates', field: percent },
-  });
+  return undefined;
+}
+
+/** What one order lacks in the mappings: collected, so that a person fixes them all before one retry. */
+interface MappingGap {
+  field: string;
+  sentence: string;
+}
+
+class MappingGaps {
+  readonly gaps: MappingGap[] = [];
+  add(field: string, sentence: string): void {
+    if (!this.gaps.some((gap) => gap.sentence === sentence)) this.gaps.push({ field, sentence });
+  }
+  throwIfAny(orderNumber: string): void {
+    if (this.gaps.length === 0) return;
+    const sentence = this.gaps.length === 1
+      ? `Order ${orderNumber}: ${this.gaps[0]!.sentence}, then retry the order.`
+      : `Order ${orderNumber}: ${this.gaps.map((gap) => gap.sentence).join('. ')}. Then retry the order.`;
+    throw businessError({ sentence, record: { kind: 'order', key: orderNumber, field: this.gaps[0]!.field } });
+  }
+}
+
+function vatRateOrGap(percent: Decimal, mappings: Mappings, where: string, gaps: MappingGaps): VatRateCode {
+  const code = vatRateFor(percent, mappings);
+  if (code !== undefined) return code;
+  gaps.add('vatRate', `VAT ${percent} % (${where}) has no ERP VAT rate; add "${percent}": "<ERP VAT rate code>" to mappings.vatRates`);
+  return asVatRate('');
 }
 
 export function orderWarehouse(mappings: Mappings): WarehouseCode {
@@ -80,17 +121,14 @@ export function orderWarehouse(mappings: Mappings): WarehouseCode {
   return asWarehouse(code);
 }
 
-function mapMethod(kind: 'paymentMethods' | 'shippingMethods', code: string | undefined, mappings: Mappings): string | undefined {
+const METHOD_NOUN = { paymentMethods: 'payment method', shippingMethods: 'shipping method' } as const;
+
+function mapMethod(kind: 'paymentMethods' | 'shippingMethods', code: string | undefined, mappings: Mappings, gaps: MappingGaps): string | undefined {
   const table = mappings[kind];
   // An empty table means the ERP does not need the method on the order.
   if (Object.keys(table).length === 0 || code === undefined) return undefined;
   const mapped = table[code];
-  if (mapped === undefined) {
-    throw configurationError({
-      sentence: `mappings.${kind} has no ERP code for the shop method "${code}". Add "${code}": "<ERP code>" under mappings.${kind}.`,
-      record: { kind: 'setting', key: `mappings.${kind}`, field: code },
-    });
-  }
+  if (mapped === undefined) gaps.add(kind === 'paymentMethods' ? 'paymentMethod' : 'shippingMethod', `${METHOD_NOUN[kind]} "${code}" has no ERP code; add it to mappings.${kind}`);
   return mapped;
 }
 
@@ -117,10 +155,11 @@ export function erpOrderDraft(order: ShopOrder, partner: PartnerCode, config: Co
   const warehouse = orderWarehouse(mappings);
   if (!mappings.orderBook) {
     throw configurationError({
-      sentence: 'No ERP order book for shop orders: set mappings.orderBook (iCenter: a VNK-type book).',
+      sentence: 'No ERP order book for shop orders: set mappings.orderBook (iCenter: a VNK-type book). erp.icenter.books.order is only used to look orders up, not to enter them.',
       record: { kind: 'setting', key: 'mappings.orderBook' },
     });
   }
+  const gaps = new MappingGaps();
   // Prices go with VAT included: the shop's grand total is a sum of gross amounts, so the
   // ERP total then matches it to the cent instead of drifting by per-line rounding.
   const lines: ErpOrderLineDraft[] = normaliseLines(order.lines).map((line) => ({
@@ -130,7 +169,7 @@ export function erpOrderDraft(order: ShopOrder, partner: PartnerCode, config: Co
     unitPrice: line.unitPriceInclTax,
     priceIncludesVat: true,
     discountPercent: discountPercent(line),
-    vatRate: vatRateFor(line.taxPercent, mappings, `order ${order.number}, SKU ${line.sku}`),
+    vatRate: vatRateOrGap(line.taxPercent, mappings, `SKU ${line.sku}`, gaps),
     warehouse,
   }));
   if (lines.length === 0) {
@@ -139,7 +178,7 @@ export function erpOrderDraft(order: ShopOrder, partner: PartnerCode, config: Co
       record: { kind: 'order', key: order.number, field: 'lines' },
     });
   }
-  if (!isZero(order.totals.shippingInclTax)) lines.push(shippingLine(order, settings, mappings, lines[0]!.vatRate, warehouse));
+  if (!isZero(order.totals.shippingInclTax)) lines.push(shippingLine(order, settings, mappings, lines[0]!.vatRate, warehouse, gaps));
   const draft: ErpOrderDraft = {
     reference: order.number,
     partner,
@@ -150,17 +189,18 @@ export function erpOrderDraft(order: ShopOrder, partner: PartnerCode, config: Co
     comment: `Shop order ${order.number}`,
     lines,
   };
-  const payment = mapMethod('paymentMethods', order.paymentMethod, mappings);
+  const payment = mapMethod('paymentMethods', order.paymentMethod, mappings, gaps);
   if (payment !== undefined) draft.paymentMethod = payment;
-  const shipping = mapMethod('shippingMethods', order.shippingMethod, mappings);
+  const shipping = mapMethod('shippingMethods', order.shippingMethod, mappings, gaps);
   if (shipping !== undefined) draft.shippingMethod = shipping;
+  gaps.throwIfAny(order.number);
   if (order.shippingAddress) draft.deliveryAddress = mapCountry(order.shippingAddress, mappings);
   return draft;
 }
 
-function shippingLine(order: ShopOrder, settings: OrdersSettings, mappings: Mappings, fallbackRate: VatRateCode, warehouse: WarehouseCode): ErpOrderLineDraft {
+function shippingLine(order: ShopOrder, settings: OrdersSettings, mappings: Mappings, fallbackRate: VatRateCode, warehouse: WarehouseCode, gaps: MappingGaps): ErpOrderLineDraft {
   const percent = order.totals.shippingTaxPercent;
-  const vatRate = percent !== undefined ? vatRateFor(percent, mappings, `order ${order.number}, shipping`) : fallbackRate;
+  const vatRate = percent !== undefined ? vatRateOrGap(percent, mappings, 'shipping', gaps) : fallbackRate;
   const line: ErpOrderLineDraft = {
     sku: asSku(settings.shippingItem ?? ''),
     name: order.shippingDescription ?? 'Shipping',

@@ -3,16 +3,17 @@
  * recorded as ledger rows; each row then moves discovered → partner_ready → erp_pending →
  * in_erp, every state committed before the next remote call (ARCHITECTURE.md, exactly-once).
  */
+import { isZero } from '../core/decimal.js';
 import { businessError, isSyncError } from '../core/errors.js';
-import { asShopOrderId, asSku, type ErpOrder, type ShopOrder } from '../core/model.js';
+import { asPartnerCode, asShopOrderId, asSku, type ErpOrder, type ErpOrderDraft, type ShopOrder } from '../core/model.js';
 import type { LinkRow } from '../store/index.js';
 import { erpLabel, readCursor, shopLabel } from './common.js';
 import { ORDER_WORK_STATES, type OrderData } from './order-data.js';
-import { draftGross, erpOrderDraft, normaliseLines, orderGate, requiredSkus, totalsMismatch } from './order-mapping.js';
+import { draftGross, entryGate, erpOrderDraft, normaliseLines, orderGate, requiredSkus, totalsMismatch } from './order-mapping.js';
 import { partnerDraft, requireBuyerIdentity } from './partner-mapping.js';
-import { startReport } from './report.js';
-import { ensurePartner } from './subjects.js';
-import type { FlowContext, LedgerFlow } from './types.js';
+import { startReport, type ReportBuilder } from './report.js';
+import { ensurePartner, partnerCodeOf } from './subjects.js';
+import type { FlowContext, LedgerFlow, PlannedChange } from './types.js';
 
 function initialData(order: ShopOrder): OrderData {
   return {
@@ -39,20 +40,24 @@ async function missingSkus(ctx: FlowContext, needed: string[], known: KnownSkus)
   return unknown.filter((sku) => !existing.has(asSku(sku)));
 }
 
+function unknownSkuError(ctx: FlowContext, order: ShopOrder, missing: string[]) {
+  return businessError({
+    sentence: `Order ${order.number}: SKU ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in ${erpLabel(ctx)}. Create the item in ${erpLabel(ctx)} (or fix the SKU in ${shopLabel(ctx)}), then retry.`,
+    record: { kind: 'order', key: order.number, field: 'sku' },
+  });
+}
+
+/** Before a row is worked on: an order canceled in the shop (or now excluded by a setting) is not entered. */
+function skipIfGated(ctx: FlowContext, row: LinkRow, order: ShopOrder): Promise<LinkRow> | undefined {
+  const gate = entryGate(order, ctx.config.flows.orders);
+  if (gate === undefined) return undefined;
+  return ctx.store.ledger.transition(row.id, ctx.owner, { state: 'skipped', releaseLease: true }, { type: 'skipped', message: `not entered: ${gate}` });
+}
+
 async function toPartnerReady(ctx: FlowContext, row: LinkRow, order: ShopOrder, known: KnownSkus): Promise<LinkRow> {
   const data = row.data as OrderData;
-  const gate = orderGate(order, ctx.config.flows.orders);
-  if (gate !== undefined) {
-    return ctx.store.ledger.transition(row.id, ctx.owner, { state: 'skipped', releaseLease: true }, { type: 'skipped', message: `not entered: ${gate}` });
-  }
   const missing = await missingSkus(ctx, requiredSkus(order, ctx.config.flows.orders), known);
-  if (missing.length > 0) {
-    const list = missing.join(', ');
-    throw businessError({
-      sentence: `Order ${order.number}: SKU ${list} ${missing.length === 1 ? 'is' : 'are'} not in ${erpLabel(ctx)}. Create the item in ${erpLabel(ctx)} (or fix the SKU in ${shopLabel(ctx)}), then retry.`,
-      record: { kind: 'order', key: order.number, field: 'sku' },
-    });
-  }
+  if (missing.length > 0) throw unknownSkuError(ctx, order, missing);
   const identity = requireBuyerIdentity(order);
   const partner = await ensurePartner(ctx, identity, partnerDraft(order.buyer, ctx.config), order.number);
   return ctx.store.ledger.transition(row.id, ctx.owner, { state: 'partner_ready', data: { ...data, ...initialData(order), partner } }, { type: 'partner_ready', message: `buyer ${identity} is ${erpLabel(ctx)} partner ${partner}` });
@@ -126,6 +131,101 @@ async function afterInErp(ctx: FlowContext, row: LinkRow, order: ShopOrder, erp:
   await ledger.release(current.id, ctx.owner);
 }
 
+/**
+ * How many waiting rows a dry run reads back from the shop to show their would-be ERP order.
+ * The report keeps no more changes than this anyway; the rest are counted.
+ */
+const DRY_RUN_PREVIEWS = 500;
+const LEDGER_PAGE = 1000;
+
+/** One ERP order line as a person reads it in a dry run: `SKU×quantity@price VAT code`. */
+function describeLine(line: ErpOrderDraft['lines'][number]): string {
+  const what = line.textOnly ? `"${line.name ?? ''}" (text line)` : line.sku;
+  const discount = isZero(line.discountPercent) ? '' : ` less ${line.discountPercent} %`;
+  return `${what}×${line.quantity}@${line.unitPrice}${discount} VAT ${line.vatRate}`;
+}
+
+/** The partner a dry run shows: the one recorded, the linked buyer's, or what would be looked up. */
+async function previewPartner(ctx: FlowContext, order: ShopOrder, data: OrderData | undefined): Promise<string> {
+  if (data?.partner) return data.partner;
+  const identity = requireBuyerIdentity(order);
+  const row = await ctx.store.ledger.get('partner', { shopKey: identity });
+  if (row?.state === 'needs_attention' || row?.state === 'skipped') {
+    throw businessError({
+      sentence: `Order ${order.number}: its buyer ${identity} waits for a person (${row.lastError ?? row.state}). Fix the partner, retry it, then retry the order.`,
+      record: { kind: 'order', key: order.number, field: 'buyer' },
+    });
+  }
+  const code = row?.state === 'linked' ? partnerCodeOf(row) : undefined;
+  return code ?? `(looked up or created in ${erpLabel(ctx)} for ${identity})`;
+}
+
+/**
+ * A dry run's view of one order the step would work on: the ERP order it would enter, or the
+ * reason it would wait for a person or be skipped. Reads only: no ledger write, no remote write.
+ */
+async function previewOrder(ctx: FlowContext, rb: ReportBuilder, key: string, known: KnownSkus, row?: LinkRow, shopOrder?: ShopOrder): Promise<void> {
+  const data = row?.data as OrderData | undefined;
+  try {
+    const order = shopOrder ?? (await ctx.shop.getOrder(asShopOrderId(data!.orderId)));
+    const gate = row && row.state !== 'erp_pending' ? entryGate(order, ctx.config.flows.orders) : undefined;
+    if (gate !== undefined) {
+      rb.count('wouldSkip');
+      rb.change({ kind: 'order', key, action: 'write', fields: { state: [row?.state, 'skipped'], reason: [undefined, gate] } });
+      return;
+    }
+    const draft = erpOrderDraft(order, asPartnerCode(await previewPartner(ctx, order, data)), ctx.config);
+    if (!row || row.state === 'discovered') {
+      const missing = await missingSkus(ctx, requiredSkus(order, ctx.config.flows.orders), known);
+      if (missing.length > 0) throw unknownSkuError(ctx, order, missing);
+    }
+    const fields: PlannedChange['fields'] = {
+      state: [row?.state, 'in_erp'],
+      partner: [undefined, draft.partner],
+      warehouse: [undefined, draft.warehouse],
+      book: [undefined, draft.book],
+      lines: [undefined, draft.lines.map(describeLine)],
+      pricesIncludeVat: [undefined, draft.lines.every((line) => line.priceIncludesVat)],
+    };
+    if (draft.paymentMethod !== undefined) fields.paymentMethod = [undefined, draft.paymentMethod];
+    if (draft.shippingMethod !== undefined) fields.shippingMethod = [undefined, draft.shippingMethod];
+    fields.erpGross = [undefined, draftGross(draft)];
+    fields.grandTotal = [undefined, order.totals.grandTotal];
+    if (row?.state === 'erp_pending') fields.note = [undefined, `looked up in ${erpLabel(ctx)} by its reference first; entered only if absent`];
+    if (row) fields.due = [undefined, row.nextAttemptAt && row.nextAttemptAt > ctx.now() ? row.nextAttemptAt.toISOString() : 'now'];
+    rb.count('wouldEnter');
+    rb.change({ kind: 'order', key, action: 'create', fields });
+  } catch (error) {
+    if (!isSyncError(error) || error.errorClass !== 'business') throw error;
+    rb.count('wouldNeedAttention');
+    rb.problem('order', key, error.sentence);
+  }
+}
+
+/** Dry run: the rows already waiting in the ledger (discovered, partner_ready, erp_pending), as the worker would take them. */
+async function previewWaiting(ctx: FlowContext, rb: ReportBuilder, known: KnownSkus, signal?: AbortSignal): Promise<Set<string>> {
+  const shown = new Set<string>();
+  let previewed = 0;
+  for (let offset = 0; ; offset += LEDGER_PAGE) {
+    const rows = await ctx.store.ledger.list({ kind: 'order', states: [...ORDER_WORK_STATES], limit: LEDGER_PAGE, offset });
+    for (const row of rows) {
+      signal?.throwIfAborted();
+      const key = row.shopKey ?? String(row.id);
+      if (shown.has(key)) continue;
+      shown.add(key);
+      rb.count('waiting');
+      if (previewed >= DRY_RUN_PREVIEWS) {
+        rb.count('notPreviewed');
+        continue;
+      }
+      previewed++;
+      await previewOrder(ctx, rb, key, known, row);
+    }
+    if (rows.length < LEDGER_PAGE) break;
+  }
+  return shown;
+}
+
 export function createOrdersFlow(): LedgerFlow {
   const known: KnownSkus = new Map();
   return {
@@ -150,6 +250,8 @@ export function createOrdersFlow(): LedgerFlow {
           await ctx.store.ledger.transition(row.id, null, { lastError: sentence, lastErrorClass: 'business' }, { type: 'needs_attention', message: sentence });
         }
       };
+      // A dry run shows what the worker would do with the rows already waiting, then the new orders.
+      const waiting = options.dryRun ? await previewWaiting(ctx, rb, known, options.signal) : new Set<string>();
       for await (const page of ctx.shop.orders({ ...(since && { updatedSince: since }), statuses: settings.statuses, onUnreadable })) {
         options.signal?.throwIfAborted();
         for (const order of page) {
@@ -160,11 +262,13 @@ export function createOrdersFlow(): LedgerFlow {
             continue;
           }
           if (options.dryRun) {
-            const known = await ctx.store.ledger.get('order', { shopKey: order.number });
-            if (!known) {
-              rb.count('wouldDiscover');
-              rb.change({ kind: 'order', key: order.number, action: 'create', fields: { grandTotal: [undefined, order.totals.grandTotal] } });
+            if (waiting.has(order.number)) continue;
+            if (await ctx.store.ledger.get('order', { shopKey: order.number })) {
+              rb.count('known');
+              continue;
             }
+            rb.count('wouldDiscover');
+            await previewOrder(ctx, rb, order.number, known, undefined, order);
             continue;
           }
           const { created } = await ctx.store.ledger.ensure('order', { shopKey: order.number }, { state: 'discovered', data: initialData(order) });
@@ -179,10 +283,15 @@ export function createOrdersFlow(): LedgerFlow {
       let row = claimed;
       const data = row.data as OrderData;
       const order = await ctx.shop.getOrder(asShopOrderId(data.orderId));
-      if (row.state === 'discovered') {
-        row = await toPartnerReady(ctx, row, order, known);
-        if (row.state === 'skipped') return;
+      // Once the intent is recorded the ERP may already hold the order: it is looked up, never dropped.
+      if (row.state !== 'erp_pending') {
+        const skipped = skipIfGated(ctx, row, order);
+        if (skipped) {
+          await skipped;
+          return;
+        }
       }
+      if (row.state === 'discovered') row = await toPartnerReady(ctx, row, order, known);
       if (row.state === 'erp_pending') {
         // Never re-send blindly: the previous attempt may have reached the ERP.
         const book = ctx.config.mappings.orderBook;

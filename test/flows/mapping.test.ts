@@ -3,7 +3,7 @@ import type { Decimal } from '../../src/core/decimal.js';
 import { SyncError } from '../../src/core/errors.js';
 import { asShopOrderId, asShopOrderNumber, asSku, asUtc, asVatRate, asWarehouse, type ErpItem, type ShopOrder, type ShopOrderLine } from '../../src/core/model.js';
 import { contentHash } from '../../src/flows/hash.js';
-import { draftGross, erpOrderDraft, normaliseLines, orderGate, requiredSkus, totalsMismatch } from '../../src/flows/order-mapping.js';
+import { draftGross, entryGate, erpOrderDraft, normaliseLines, orderGate, requiredSkus, totalsMismatch } from '../../src/flows/order-mapping.js';
 import { buyerIdentity, partnerDraft, requireBuyerIdentity } from '../../src/flows/partner-mapping.js';
 import { productDraft, productMappingFrom, shopPrice } from '../../src/flows/product-draft.js';
 import { accumulateStock, isOneToOne, stockDraft } from '../../src/flows/stock-plan.js';
@@ -92,17 +92,40 @@ describe('orders', () => {
     expect(draftGross(draft)).toBe('30.5');
   });
 
-  it('names the missing setting as a configuration error', () => {
-    const run = () => erpOrderDraft(order({ lines: [line({ taxPercent: d('5') })] }), 'P1' as never, config);
-    expect(run).toThrow(SyncError);
+  it('an unmapped VAT percent or method is this order\'s problem (business), naming the order, the field and the setting', () => {
+    const fail = (o: ShopOrder, c = config): SyncError => {
+      try {
+        erpOrderDraft(o, 'P1' as never, c);
+      } catch (error) {
+        return error as SyncError;
+      }
+      throw new Error('expected the draft to fail');
+    };
+    const vat = fail(order({ lines: [line({ taxPercent: d('5') })] }));
+    expect(vat).toBeInstanceOf(SyncError);
+    expect(vat.errorClass).toBe('business');
+    expect(vat.record).toEqual({ kind: 'order', key: '000000007', field: 'vatRate' });
+    expect(vat.sentence).toBe('Order 000000007: VAT 5 % (SKU A-1) has no ERP VAT rate; add "5": "<ERP VAT rate code>" to mappings.vatRates, then retry the order.');
+    const payment = fail(order({ paymentMethod: 'paypal_express' }));
+    expect(payment.errorClass).toBe('business');
+    expect(payment.sentence).toBe('Order 000000007: payment method "paypal_express" has no ERP code; add it to mappings.paymentMethods, then retry the order.');
+    const shipping = fail(order({ shippingMethod: 'tablerate_bestway' }), pureConfig({ mappings: { shippingMethods: { flatrate_flatrate: 'POS' } } }));
+    expect(shipping.sentence).toBe('Order 000000007: shipping method "tablerate_bestway" has no ERP code; add it to mappings.shippingMethods, then retry the order.');
+    // Everything the order lacks, in one sentence, so that one retry is enough.
+    const both = fail(order({ paymentMethod: 'paypal_express', lines: [line({ taxPercent: d('5') })] }));
+    expect(both.sentence).toMatch(/^Order 000000007: VAT 5 % .*mappings\.vatRates\. payment method "paypal_express" .*mappings\.paymentMethods\. Then retry the order\.$/);
+  });
+
+  it('a setting every order needs stops the flow (configuration)', () => {
+    const noBook = pureConfig({ mappings: { orderBook: undefined } });
+    expect(() => erpOrderDraft(order(), 'P1' as never, noBook)).toThrow(/mappings\.orderBook/);
     try {
-      run();
+      erpOrderDraft(order(), 'P1' as never, noBook);
     } catch (error) {
       expect((error as SyncError).errorClass).toBe('configuration');
-      expect((error as SyncError).sentence).toContain('mappings.vatRates');
-      expect((error as SyncError).sentence).toContain('5 %');
     }
-    expect(() => erpOrderDraft(order({ paymentMethod: 'paypal' }), 'P1' as never, config)).toThrow(/mappings\.paymentMethods.*paypal/);
+    const noWarehouse = pureConfig({ mappings: { orderWarehouse: undefined, warehouses: {} } });
+    expect(() => erpOrderDraft(order(), 'P1' as never, noWarehouse)).toThrow(/mappings\.orderWarehouse/);
   });
 
   it('gates by status, payment method and go-live date', () => {
@@ -110,6 +133,15 @@ describe('orders', () => {
     expect(orderGate(order({ status: 'canceled' }), config.flows.orders)).toMatch(/status canceled/);
     expect(orderGate(order(), { ...config.flows.orders, paymentMethods: ['banktransfer'] })).toMatch(/payment method checkmo/);
     expect(orderGate(order(), { ...config.flows.orders, since: '2026-04-01' })).toMatch(/since/);
+  });
+
+  it('an order already discovered is entered whatever the shop did with it since, unless canceled or excluded by a setting', () => {
+    expect(entryGate(order({ status: 'complete', state: 'complete' }), config.flows.orders)).toBeUndefined();
+    expect(entryGate(order({ status: 'closed', state: 'closed' }), config.flows.orders)).toBeUndefined();
+    expect(entryGate(order({ status: 'canceled', state: 'canceled' }), config.flows.orders)).toMatch(/canceled/);
+    // A custom status of the canceled state is canceled too.
+    expect(entryGate(order({ status: 'storniran', state: 'canceled' }), config.flows.orders)).toMatch(/canceled/);
+    expect(entryGate(order({ status: 'complete' }), { ...config.flows.orders, paymentMethods: ['banktransfer'] })).toMatch(/payment method checkmo/);
   });
 
   it('keeps the priced side of a bundle and drops zero quantities', () => {
