@@ -14,6 +14,7 @@ import type { MagentoClient } from './client.js';
 import type { MagentoSettings } from './config.js';
 import { TARGET, unexpectedAnswer } from './errors.js';
 import { fromMagentoUtc, type Json } from './orders.js';
+import { keysetPages } from './paging.js';
 import { searchCriteriaQuery } from './search-criteria.js';
 
 const idPath = (id: string): string => encodeURIComponent(id);
@@ -26,7 +27,18 @@ export function toShopInvoice(raw: Json, comments: string[]): ShopInvoice {
     comments,
   };
   if (typeof raw.increment_id === 'string') invoice.incrementId = raw.increment_id;
-  if (typeof raw.created_at === 'string') invoice.createdAt = fromMagentoUtc(raw.created_at);
+  if (typeof raw.created_at === 'string') {
+    try {
+      invoice.createdAt = fromMagentoUtc(raw.created_at);
+    } catch (error) {
+      throw businessError({
+        sentence: `Invoice ${invoice.incrementId ?? invoice.id} of order ${invoice.orderId} could not be read: its created_at "${raw.created_at}" is not a date Magento writes (YYYY-MM-DD HH:MM:SS, UTC). Check the invoice in Magento.`,
+        target: TARGET,
+        record: { kind: 'invoice', key: invoice.id },
+        cause: error,
+      });
+    }
+  }
   if (raw.email_sent !== undefined && raw.email_sent !== null) invoice.emailSent = raw.email_sent === 1 || raw.email_sent === true;
   return invoice;
 }
@@ -35,14 +47,29 @@ const commentTexts = (list: unknown): string[] =>
   (Array.isArray(list) ? list : []).map((c) => (c as Json).comment).filter((c): c is string => typeof c === 'string');
 
 export function createInvoicePort(client: MagentoClient, settings: MagentoSettings) {
+  /** Every invoice of the order, page by page (keyset on entity_id): the look-up before a create must see them all. */
+  async function* invoicePages(orderId: ShopOrderId): AsyncGenerator<Json[]> {
+    const record = { kind: 'order', key: orderId };
+    yield* keysetPages<Json>({
+      filterGroups: [[{ field: 'order_id', value: orderId }]],
+      pageSize: settings.pageSize,
+      idOf: (raw) => Number(raw.entity_id),
+      fetchPage: async (filterGroups, pageSize) => {
+        const page = await client.call<{ items?: Json[]; total_count?: number }>({
+          method: 'GET', path: '/invoices', repeatable: true, record, route: 'GET /V1/invoices', doing: `listing the invoices of order ${orderId}`,
+          query: searchCriteriaQuery({ filterGroups, sortOrders: [{ field: 'entity_id', direction: 'ASC' }], pageSize, currentPage: 1 }),
+        });
+        return { items: page.items ?? [], ...(typeof page.total_count === 'number' && { total_count: page.total_count }) };
+      },
+    });
+  }
+
   async function listInvoices(orderId: ShopOrderId): Promise<ShopInvoice[]> {
     const record = { kind: 'order', key: orderId };
-    const page = await client.call<{ items?: Json[] }>({
-      method: 'GET', path: '/invoices', repeatable: true, record, route: 'GET /V1/invoices', doing: `listing the invoices of order ${orderId}`,
-      query: searchCriteriaQuery({ filterGroups: [[{ field: 'order_id', value: orderId }]], sortOrders: [{ field: 'entity_id', direction: 'ASC' }], pageSize: 300, currentPage: 1 }),
-    });
+    const rows: Json[] = [];
+    for await (const page of invoicePages(orderId)) rows.push(...page);
     const invoices: ShopInvoice[] = [];
-    for (const raw of page.items ?? []) {
+    for (const raw of rows) {
       // List answers may leave comments out (CONTRACT §3): read them separately then.
       const comments = Array.isArray(raw.comments)
         ? commentTexts(raw.comments)

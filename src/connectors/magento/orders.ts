@@ -9,7 +9,8 @@
  *   A bundle becomes one line (`bundles: parent`) or one line per component (`children`);
  *   a fixed-price bundle, whose components carry no price, stays one parent line either way.
  * - Discounts are carried as positive amounts (Magento stores the order total negative).
- * - Dates are Magento's `YYYY-MM-DD HH:MM:SS` in UTC, turned into ISO text with `Z`.
+ * - Dates are Magento's `YYYY-MM-DD HH:MM:SS` in UTC, turned into ISO text with `Z`; a date that
+ *   names its zone (`+02:00`, `Z`) is read in that zone.
  */
 import { add, cmp, decFromJson, div, isZero, mul, round, sub, abs, ZERO, type Decimal } from '../../core/decimal.js';
 import {
@@ -28,13 +29,23 @@ const amount = (value: unknown): Decimal => (value === undefined || value === nu
 const optionalAmount = (value: unknown): Decimal | undefined => (value === undefined || value === null ? undefined : decFromJson(value));
 const truthy = (value: unknown): boolean => value === 1 || value === true || value === '1';
 
-/** `2017-08-21 22:22:19` (UTC, no zone) → `2017-08-21T22:22:19.000Z`. */
+/**
+ * `2017-08-21 22:22:19` (UTC, no zone: what Magento writes) → `2017-08-21T22:22:19.000Z`. A value
+ * that does name its zone (`Z`, `+02:00`, `+0200` — a module or proxy rewriting dates) is read in
+ * that zone, never taken for UTC.
+ */
 export function fromMagentoUtc(value: unknown): UtcTimestamp {
   const text = str(value);
   if (text === undefined) throw new Error('missing date');
-  const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})/.exec(text);
+  const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)\s*(Z|[+-]\d{2}:?\d{2})?\s*$/i.exec(text.trim());
   if (!match) throw new Error(`unreadable date "${text}"`);
-  return new Date(`${match[1]}T${match[2]}Z`).toISOString() as UtcTimestamp;
+  const zone = match[3] === undefined || match[3].toUpperCase() === 'Z' ? 'Z' : match[3].replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2');
+  const [year, month, day] = (match[1] as string).split('-').map(Number) as [number, number, number];
+  // Date rolls 2026-02-30 over into March; a day the month does not have is unreadable.
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  const at = new Date(`${match[1]}T${match[2]}${zone}`);
+  if (Number.isNaN(at.getTime()) || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) throw new Error(`unreadable date "${text}"`);
+  return at.toISOString() as UtcTimestamp;
 }
 
 export function toAddress(raw: unknown): PostalAddress | undefined {

@@ -189,6 +189,24 @@ describe('magento connector over HTTP (2.4.8)', () => {
     expect(invoiceId).toBe(String(stored.items[0]!.entity_id));
   });
 
+  it('names the invoice and the field when an invoice date is unreadable', async () => {
+    const id = await h.placeOrder();
+    const invoiceId = await h.port.createInvoice(id, { comment: 'ERP invoice DATE-1', notifyCustomer: false });
+    // A shop module that rewrote the date: the stored row is what Magento would answer.
+    h.emulator.runtime.state.invoices.get(Number(invoiceId))!.created_at = '21.08.2017';
+    const error = await failure(h.port.listInvoices(id));
+    expect(error.errorClass).toBe('business');
+    expect(error.record).toEqual({ kind: 'invoice', key: invoiceId });
+    expect(error.sentence).toContain(`of order ${id}`);
+    expect(error.sentence).toContain('created_at "21.08.2017"');
+  });
+
+  it('reads an order date that names its zone in that zone', async () => {
+    const placed = await admin(h.emulator, 'POST', '/orders', { ...sampleOrder(), increment_id: 'ZONE-1', created_at: '2026-03-29T03:30:00+02:00', updated_at: '2026-03-29 01:45:00' });
+    const order = await h.port.getOrder(asShopOrderId((placed.body as { entity_id: number }).entity_id));
+    expect(order.createdAt).toBe('2026-03-29T01:30:00.000Z');
+  });
+
   it('refuses a PDF larger than attachments.maxBytes before sending it', async () => {
     const port = h.makePort({ attachments: { maxBytes: 10 } });
     const error = await failure(port.attachInvoicePdf('1' as never, { fileName: 'a.pdf', bytes: Buffer.alloc(11) }));
@@ -250,6 +268,29 @@ describe('magento connector: admin token, bearer, legacy stock, 2.4.3 batch limi
       const item = (await call(h.emulator, 'GET', '/rest/V1/stockItems/ICS-000004')).body as { qty: number; is_in_stock: boolean };
       expect(item).toMatchObject({ qty: 4.25, is_in_stock: true });
       expect((await h.port.listSources()).map((s) => s.code)).toEqual(['default']);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('finds an invoice beyond the first page before creating one (a shop that pages at 2)', async () => {
+    const h = await startMagentoHarness({ emulator: { maxPageSize: 2 }, settings: { pageSize: 2 } });
+    try {
+      const lines = ['K-1', 'K-2', 'K-3'].map((sku) => ({ kind: 'simple' as const, sku, name: `Kava ${sku}`, unitPrice: '5.00', qty: 1 }));
+      const orderId = await h.placeOrder({ lines });
+      const order = (await call(h.emulator, 'GET', `/rest/V1/orders/${orderId}`)).body as { items: { item_id: number }[] };
+      const made: string[] = [];
+      for (const [i, item] of order.items.entries()) {
+        const reply = await call(h.emulator, 'POST', `/rest/V1/order/${orderId}/invoice`, { items: [{ order_item_id: item.item_id, qty: 1 }], comment: { comment: `ERP invoice PAGE-${i}` } });
+        made.push(String(reply.body));
+      }
+      expect((await h.port.listInvoices(orderId)).map((i) => i.id)).toEqual(made);
+      await admin(h.emulator, 'DELETE', '/requests');
+      // The third invoice is on the second page: found, so nothing is posted.
+      expect(await h.port.createInvoice(orderId, { comment: 'ERP invoice PAGE-2', notifyCustomer: false })).toBe(made[2]);
+      const log = (await admin(h.emulator, 'GET', '/requests')).body as LogEntry[];
+      expect(log.filter((r) => api(r) === '/V1/invoices').map((r) => r.status)).toEqual([200, 200]);
+      expect(log.filter((r) => r.method === 'POST')).toEqual([]);
     } finally {
       await h.close();
     }

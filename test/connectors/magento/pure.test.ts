@@ -4,7 +4,7 @@ import { magentoSettingsSchema } from '../../../src/connectors/magento/config.js
 import { fillPlaceholders, magentoMessage } from '../../../src/connectors/magento/errors.js';
 import { jsonDecimal, toJsonBody } from '../../../src/connectors/magento/json.js';
 import { oauthAuthorization, oauthParameters } from '../../../src/connectors/magento/oauth.js';
-import { normaliseOrder, type Json } from '../../../src/connectors/magento/orders.js';
+import { fromMagentoUtc, normaliseOrder, type Json } from '../../../src/connectors/magento/orders.js';
 import { keysetPages } from '../../../src/connectors/magento/paging.js';
 import { productBody } from '../../../src/connectors/magento/products.js';
 import { magentoUtc, searchCriteriaQuery } from '../../../src/connectors/magento/search-criteria.js';
@@ -125,6 +125,22 @@ describe('keyset paging', () => {
       return { items: [...rest.slice(0, 4), ...rest.slice(0, 2)], total_count: rest.length };
     });
     expect(pages.flat()).toEqual(rows.map((r) => r.id));
+  });
+});
+
+describe('Magento dates', () => {
+  it('reads Magento\'s zone-less text as UTC and honours a zone when one is named', () => {
+    expect(fromMagentoUtc('2017-08-21 22:22:19')).toBe('2017-08-21T22:22:19.000Z');
+    expect(fromMagentoUtc('2026-03-29T03:30:00+02:00')).toBe('2026-03-29T01:30:00.000Z');
+    expect(fromMagentoUtc('2026-03-29 03:30:00+0200')).toBe('2026-03-29T01:30:00.000Z');
+    expect(fromMagentoUtc('2026-10-25 01:30:00 -05:00')).toBe('2026-10-25T06:30:00.000Z');
+    expect(fromMagentoUtc('2026-03-29 01:30:00Z')).toBe('2026-03-29T01:30:00.000Z');
+    expect(fromMagentoUtc('2026-03-29 01:30:00.250')).toBe('2026-03-29T01:30:00.250Z');
+  });
+
+  it('refuses what is not a date', () => {
+    for (const text of ['2026-13-01 00:00:00', '2026-02-30 10:00:00', '21.08.2017', '2026-03-29 01:30:00 CET']) expect(() => fromMagentoUtc(text), text).toThrow(/unreadable date/);
+    expect(() => fromMagentoUtc(undefined)).toThrow('missing date');
   });
 });
 
