@@ -62,12 +62,20 @@ export async function runDoctorChecks(config: Config, erp: ErpPort, shop: ShopPo
 
   const mappings = config.mappings;
   const icenter = config.erp.type === 'icenter' ? config.erp.icenter : undefined;
+  // The orders flow enters shop orders only into mappings.orderBook; the connector's own book
+  // setting (erp.icenter.books.order) serves look-ups, so passing on it would hide a flow that stops.
+  if (config.flows.orders.enabled && mappings.orderBook === undefined) {
+    results.push({ ok: false, text: `mappings.orderBook: not set; shop orders cannot be entered without an ${erpName} order book${icenter ? ` (iCenter: a VNK-type book, e.g. ${icenter.books.order})` : ''}.` });
+  }
 
   const erpLists: { list: ErpCodeList; group: string; refs: Reference[] }[] = [
     {
       list: 'orderBooks',
       group: 'order book',
-      refs: mappings.orderBook !== undefined ? [{ setting: 'mappings.orderBook', code: mappings.orderBook }] : icenter ? [{ setting: 'erp.icenter.books.order', code: icenter.books.order }] : [],
+      refs: [
+        ...(mappings.orderBook !== undefined ? [{ setting: 'mappings.orderBook', code: mappings.orderBook }] : []),
+        ...(icenter && icenter.books.order !== mappings.orderBook ? [{ setting: 'erp.icenter.books.order', code: icenter.books.order }] : []),
+      ],
     },
     { list: 'invoiceBooks', group: 'invoice books', refs: (icenter?.books.invoice ?? []).map((code, index) => ({ setting: `erp.icenter.books.invoice[${index}]`, code })) },
     {
