@@ -38,6 +38,38 @@ describe('searchCriteria (2.4.8)', () => {
     expect((await list(criteria([[['website_id', '1', 'finset']]]))).total_count).toBe(45);
   });
 
+  it('supports gt, lt, moreq, nlike, nfinset and fulltext', async () => {
+    type Full = { items: Array<{ sku: string; id: number; name: string }> };
+    const all = (await list('searchCriteria=') as unknown as Full).items;
+    const skus = async (query: string): Promise<string[]> => (await list(query)).items.map((p) => p.sku).sort();
+    expect(await skus(criteria([[['entity_id', '42', 'gt']]]))).toEqual(['ICS-000043', 'ICS-000044', 'ICS-000045']);
+    expect(await skus(criteria([[['entity_id', '3', 'lt']]]))).toEqual(['ICS-000001', 'ICS-000002']);
+    // moreq is gteq under another name (Magento's condition map).
+    expect(await skus(criteria([[['entity_id', '44', 'moreq']]]))).toEqual(['ICS-000044', 'ICS-000045']);
+    expect((await list(criteria([[['sku', 'ICS-00001%', 'nlike']]]))).total_count).toBe(35);
+    expect((await list(criteria([[['website_id', '1', 'nfinset']]]))).total_count).toBe(0);
+    expect((await list(criteria([[['website_id', '2', 'nfinset']]]))).total_count).toBe(45);
+    // fulltext becomes like %value% (FilterProcessor): case-insensitive, anywhere in the text.
+    const word = all[0]!.name.split(' ')[0]!;
+    const expected = all.filter((p) => p.name.toLowerCase().includes(word.toLowerCase())).map((p) => p.sku).sort();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(await skus(criteria([[['name', word.toUpperCase(), 'fulltext']]]))).toEqual(expected);
+  });
+
+  it('stores a custom attribute, reads it back and filters on it', async () => {
+    const saved = await call(em, 'POST', '/rest/all/V1/products', { product: { sku: 'ICS-000007', custom_attributes: [{ attribute_code: 'color_code', value: 'rdeča-42' }] } });
+    expect(saved.status).toBe(200);
+    type Attrs = { custom_attributes: Array<{ attribute_code: string; value: unknown }> };
+    const got = (await call(em, 'GET', '/rest/V1/products/ICS-000007')).body as Attrs;
+    expect(got.custom_attributes).toContainEqual({ attribute_code: 'color_code', value: 'rdeča-42' });
+    // Seeded attributes travel the same way (tax_class_id is no top-level field).
+    expect(got.custom_attributes.map((a) => a.attribute_code)).toContain('tax_class_id');
+    const found = await list(criteria([[['color_code', 'rdeča%', 'like']]]));
+    expect(found.items.map((p) => p.sku)).toEqual(['ICS-000007']);
+    const byClass = await list(criteria([[['tax_class_id', String(got.custom_attributes.find((a) => a.attribute_code === 'tax_class_id')!.value), 'eq']]]));
+    expect(byClass.items.map((p) => p.sku)).toContain('ICS-000007');
+  });
+
   it('sorts, pages, counts, and returns an empty page past the end', async () => {
     const page = await list(criteria([], { pageSize: 10, currentPage: 2, 'sortOrders][0][field': 'entity_id', 'sortOrders][0][direction': 'DESC' }));
     expect(page.total_count).toBe(45);
