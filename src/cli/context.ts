@@ -26,6 +26,11 @@ export interface ContextOverrides {
   minLevel?: LevelWithSilent;
   /** Node/process metrics in the registry (for `icsync run`'s /metrics). */
   defaultMetrics?: boolean;
+  /**
+   * Dry runs: the store is opened so that nothing is written, not even a folder, a file or a
+   * migration; a store that does not exist yet reads as an empty ledger.
+   */
+  readOnlyStore?: boolean;
 }
 
 export interface CliContext {
@@ -63,7 +68,7 @@ export async function openContext(configPath: string, overrides: ContextOverride
     secrets,
     destination,
   });
-  const store = await openStore({ url: config.store.url, logger });
+  const store = await openStore({ url: config.store.url, logger, ...(overrides.readOnlyStore && { readOnly: true }) });
   const metrics = createMetrics({ defaultMetrics: overrides.defaultMetrics ?? false });
   const deps = { logger, onRemoteCall: metrics.onRemoteCall };
   const erp = createErp(config.erp, deps);

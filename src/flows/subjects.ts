@@ -11,7 +11,7 @@ import { erpLabel, readCursor } from './common.js';
 import { whileLeased } from './lease.js';
 import { orderGate } from './order-mapping.js';
 import { buyerIdentity, normaliseVatId, partnerDraft } from './partner-mapping.js';
-import { startReport } from './report.js';
+import { startReport, type ReportBuilder } from './report.js';
 import type { FlowContext, LedgerFlow } from './types.js';
 
 export interface PartnerData {
@@ -116,6 +116,31 @@ export async function ensurePartner(ctx: FlowContext, identity: string, draft: P
   }
 }
 
+/**
+ * Dry run: partner rows already waiting for work (discovered, or a create that was interrupted).
+ * The drain after a real discovery finds or creates those that are due in the ERP; the others
+ * are listed with the time they are due. Read only.
+ */
+async function listWaiting(ctx: FlowContext, rb: ReportBuilder): Promise<void> {
+  const page = 1000;
+  const now = ctx.now();
+  for (let offset = 0; ; offset += page) {
+    const rows = await ctx.store.ledger.list({ kind: 'partner', states: [...PARTNER_WORK_STATES], limit: page, offset });
+    for (const row of rows) {
+      const later = row.nextAttemptAt !== null && row.nextAttemptAt > now;
+      rb.count(later ? 'waitingLater' : 'wouldLink');
+      const name = (row.data as PartnerData | null)?.draft?.name;
+      rb.change({
+        kind: 'partner',
+        key: row.shopKey ?? row.erpKey ?? `#${row.id}`,
+        action: 'write',
+        fields: { state: [row.state, 'linked'], due: [undefined, later ? row.nextAttemptAt!.toISOString() : 'now'], ...(name !== undefined && { name: [undefined, name] }) },
+      });
+    }
+    if (rows.length < page) return;
+  }
+}
+
 export function createSubjectsFlow(): LedgerFlow {
   return {
     name: 'subjects',
@@ -127,6 +152,7 @@ export function createSubjectsFlow(): LedgerFlow {
       const settings = ctx.config.flows.orders;
       const since = await readCursor(ctx, 'subjects', options.full);
       let newest: string | undefined;
+      const seen = new Set<string>();
       // An unreadable order waits for a person in the orders flow; here it only must not stop the others.
       const onUnreadable = (order: { id: string; number?: string }, error: Error) => {
         rb.problem('order', order.number ?? `id:${order.id}`, isSyncError(error) ? error.sentence : error.message);
@@ -143,14 +169,25 @@ export function createSubjectsFlow(): LedgerFlow {
             continue;
           }
           if (options.dryRun) {
-            const known = await ctx.store.ledger.get('partner', { shopKey: identity });
-            if (!known) rb.change({ kind: 'partner', key: identity, action: 'create', fields: { name: [undefined, partnerDraft(order.buyer, ctx.config).name] } });
+            // A buyer with several orders is one partner: listed once.
+            if (seen.has(identity)) continue;
+            seen.add(identity);
+            if (await ctx.store.ledger.get('partner', { shopKey: identity })) {
+              rb.count('known');
+              continue;
+            }
+            // Recorded, then found or created in the ERP by the drain that follows.
+            rb.count('wouldDiscover');
+            rb.count('wouldLink');
+            rb.change({ kind: 'partner', key: identity, action: 'create', fields: { name: [undefined, partnerDraft(order.buyer, ctx.config).name] } });
             continue;
           }
           const { created } = await ctx.store.ledger.ensure('partner', { shopKey: identity }, { state: 'discovered', data: { draft: partnerDraft(order.buyer, ctx.config), orders: [order.number] } satisfies PartnerData });
           rb.count(created ? 'discovered' : 'known');
         }
       }
+      // The drain that a real run does next would work these too (found or created in the ERP).
+      if (options.dryRun) await listWaiting(ctx, rb);
       if (!options.dryRun && newest !== undefined) await ctx.store.cursors.set('subjects', newest);
       return rb.finish();
     },

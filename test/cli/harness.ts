@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { generateIcenterSeed, startIcenterEmulator, type IcenterEmulator } from '../../src/emulators/icenter/index.js';
@@ -32,9 +33,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+export interface HarnessOptions {
+  /** Items in the ERP's catalog. Default 20. */
+  items?: number;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'icsync-cli-'));
-  const seed = generateIcenterSeed({ seed: 11, items: 20, customers: 4, organisations: [ORG] });
+  const seed = generateIcenterSeed({ seed: 11, items: options.items ?? 20, customers: 4, organisations: [ORG] });
   const skus = (seed.organisations[0]!.items ?? []).map((item) => String(item.ItemID));
   const icenter = await startIcenterEmulator({ seed });
   const magento = await startMagentoEmulator({ seed: 'none', sourceCodes: ['default', 'maribor'] });
@@ -122,4 +128,12 @@ export function orderSpec(skus: string[], over: Partial<PlaceOrderSpec> = {}): P
     paymentMethod: 'checkmo',
     ...over,
   };
+}
+
+/** A terminal for `cli(args, { progressStream })` that keeps what a progress display draws. */
+export function fakeTerminal(): { stream: Writable; drawn: () => string } {
+  let drawn = '';
+  const stream = new Writable({ write: (chunk: Buffer, _encoding, done) => ((drawn += chunk.toString()), done()) });
+  Object.assign(stream, { isTTY: true, columns: 100, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
+  return { stream, drawn: () => drawn };
 }
