@@ -249,6 +249,22 @@ describe('magento connector: admin token, bearer, legacy stock, 2.4.3 batch limi
     }
   });
 
+  it('gives a configuration error pointing to OAuth when 2FA refuses the admin login (400 on 2.4.8, 401 before)', async () => {
+    for (const version of ['2.4.8', '2.4.3'] as const) {
+      const h = await startMagentoHarness({ emulator: { version, twoFactorAuth: true } });
+      try {
+        const c = h.emulator.credentials;
+        const error = await failure(h.makePort({ auth: { kind: 'admin-token', username: c.adminUser, password: c.adminPassword } }).checkConnection());
+        expect(error.errorClass, version).toBe('configuration');
+        expect(error.status, version).toBe(version === '2.4.8' ? 400 : 401);
+        expect(error.sentence, version).toContain('use auth.kind: oauth');
+        expect(error.sentence).not.toContain(c.adminPassword);
+      } finally {
+        await h.close();
+      }
+    }
+  });
+
   it('uses an integration token as bearer where the shop allows it', async () => {
     const h = await startMagentoHarness({ emulator: { enableIntegrationAsBearer: true } });
     try {
