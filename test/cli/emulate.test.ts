@@ -1,4 +1,5 @@
 /** `icsync emulate magento|icenter`: starts the emulator, prints its line, stops on a signal. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
@@ -35,6 +36,40 @@ describe('icsync emulate', () => {
     expect(cli.stderr()).toBe('SIGINT: stopping the emulator\n');
     await expect(fetch(`${info.baseUrl}/rest/V1/products?searchCriteria[pageSize]=1`)).rejects.toThrow();
   });
+
+  for (const tls of [false, true]) {
+    it(`icenter${tls ? ' --tls' : ''}: prints base URL, credentials, organisations${tls ? ' and the CA file' : ''}, answers the API, stops with 0`, async () => {
+      let stop!: (signal: string) => void;
+      let line!: (text: string) => void;
+      const printed = new Promise<string>((resolve) => (line = resolve));
+      const cli = io(new Promise((resolve) => (stop = resolve)), line);
+      const args = ['node', 'icsync', 'emulate', 'icenter', '--port', '0', '--seed', 'gen:5:3', '--user', 'preizkus', '--password', 'geslo-1'];
+      const running = main(tls ? [...args, '--tls'] : args, cli);
+      const text = await printed;
+      expect(text.endsWith('\n')).toBe(true);
+      const info = JSON.parse(text) as { emulator: string; baseUrl: string; adminUrl: string; user: string; password: string; organisations: number[]; caPath?: string };
+      expect(info).toMatchObject({ emulator: 'icenter', user: 'preizkus', password: 'geslo-1', organisations: [1, 2] });
+      expect(info.baseUrl).toMatch(new RegExp(`^${tls ? 'https' : 'http'}://127\\.0\\.0\\.1:\\d+/iCenterAPI$`));
+      expect(info.adminUrl).toBe(info.baseUrl.replace('/iCenterAPI', '/__admin'));
+      const { Agent, request } = await import('undici');
+      let dispatcher: InstanceType<typeof Agent> | undefined;
+      if (tls) {
+        expect(info.caPath).toBeTruthy();
+        dispatcher = new Agent({ connect: { ca: readFileSync(info.caPath!, 'utf8') } });
+      } else {
+        expect(info.caPath).toBeUndefined();
+      }
+      const auth = `Basic ${Buffer.from(`${info.user}:${info.password}`).toString('base64')}`;
+      const res = await request(`${info.baseUrl}/api/V2/ApiVersion`, { headers: { authorization: auth, organisationid: '1' }, ...(dispatcher ? { dispatcher } : {}) });
+      expect(res.statusCode).toBe(200);
+      expect(await res.body.text()).toContain('<ApiInfo');
+      await dispatcher?.close();
+      stop('SIGTERM');
+      expect(await running).toBe(0);
+      expect(cli.stdout()).toBe(text);
+      expect(cli.stderr()).toBe('SIGTERM: stopping the emulator\n');
+    });
+  }
 
   it('an unknown Magento version is a usage error', async () => {
     const cli = io(new Promise(() => undefined), () => undefined);

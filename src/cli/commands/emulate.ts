@@ -42,8 +42,9 @@ export function registerEmulateCommand({ program, io }: CommandEnv): void {
     .option('--password <password>', 'password to accept')
     .action(async (opts: IcenterEmulatorCliOptions & { charset?: boolean }) => {
       const { charset, ...rest } = opts;
-      // The iCenter emulator prints its handshake line on stdout itself.
-      const emulator = await start(() => runIcenterEmulatorFromArgs({ ...rest, ...(charset === false && { noCharset: true }) }));
+      const emulator = await start(() =>
+        runIcenterEmulatorFromArgs({ ...rest, ...(charset === false && { noCharset: true }), write: (line) => io.out(`${line}\n`) }),
+      );
       await runUntilStopped(io, () => emulator.close());
     });
 }

@@ -21,6 +21,8 @@ export interface IcenterEmulatorCliOptions {
   autoInvoiceDelayMs?: number | string;
   user?: string;
   password?: string;
+  /** Where the line goes, without its newline (default stdout): the CLI passes its own output. */
+  write?: (line: string) => void;
 }
 
 export async function icenterOptionsFromCli(opts: IcenterEmulatorCliOptions): Promise<IcenterEmulatorOptions> {
@@ -42,10 +44,11 @@ export async function icenterOptionsFromCli(opts: IcenterEmulatorCliOptions): Pr
   return out;
 }
 
-/** Starts the emulator and prints its one JSON line on stdout. */
+/** Starts the emulator and prints its one JSON line (its handshake: credentials on purpose, a local test ERP). */
 export async function runIcenterEmulatorFromArgs(opts: IcenterEmulatorCliOptions): Promise<IcenterEmulator> {
   const emulator = await startIcenterEmulator(await icenterOptionsFromCli(opts));
-  process.stdout.write(`${JSON.stringify({
+  const write = opts.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  write(JSON.stringify({
     emulator: 'icenter',
     baseUrl: emulator.baseUrl,
     adminUrl: emulator.adminUrl,
@@ -53,6 +56,6 @@ export async function runIcenterEmulatorFromArgs(opts: IcenterEmulatorCliOptions
     password: emulator.credentials.password,
     organisations: emulator.organisations,
     ...(emulator.caPath ? { caPath: emulator.caPath } : {}),
-  })}\n`);
+  }));
   return emulator;
 }
