@@ -1,60 +1,81 @@
 /**
- * Time as iCenter speaks it. State keeps UTC epoch milliseconds; the wire shows
- * Europe/Ljubljana local time without an offset (`2026-07-15T09:48:04.173`, CONTRACT §1.2 [CAP]),
- * and `recordDtModifiedFrom` is read as Ljubljana local time [INF, CONTRACT §1.2/§7.4].
+ * Time as iCenter speaks it. State keeps UTC epoch milliseconds; the wire shows local time
+ * without an offset (`2026-07-15T09:48:04.173`, CONTRACT §1.2 [CAP]) and `recordDtModifiedFrom`
+ * is read as local time too. Which zone that is, is [INF] (CONTRACT §1.2/§7.4: Europe/Ljubljana
+ * is the guess), so every function takes the zone: the `timeZone` setting.
  */
-export const ICENTER_ZONE = 'Europe/Ljubljana';
+export const DEFAULT_ZONE = 'Europe/Ljubljana';
 
-const parts = new Intl.DateTimeFormat('en-GB', {
-  timeZone: ICENTER_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
+const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function localFields(utcMs: number): number[] {
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+/** Throws a sentence naming the setting when `zone` is not an IANA zone Node knows. */
+export function checkZone(zone: string): void {
+  try {
+    formatterFor(zone);
+  } catch {
+    throw new Error(`timeZone "${zone}" is not a time zone this Node knows (use an IANA name such as Europe/Ljubljana or UTC)`);
+  }
+}
+
+function localFields(utcMs: number, zone: string): number[] {
   const map: Record<string, string> = {};
-  for (const p of parts.formatToParts(new Date(utcMs))) map[p.type] = p.value;
+  for (const p of formatterFor(zone).formatToParts(new Date(utcMs))) map[p.type] = p.value;
   return [Number(map.year), Number(map.month), Number(map.day), Number(map.hour), Number(map.minute), Number(map.second)];
 }
 
-
-// Zone offsets change only on whole hours (DST), so one Intl lookup per UTC hour is enough.
-const offsetByHour = new Map<number, number>();
-function offsetAt(utcMs: number): number {
+// Zone offsets change only on whole hours (DST) in the zones iCenter runs in, so one Intl lookup
+// per zone and UTC hour is enough; a 5000-item page formats 10,000 stamps.
+const offsetByHour = new Map<string, Map<number, number>>();
+function offsetAt(utcMs: number, zone: string): number {
+  let byHour = offsetByHour.get(zone);
+  if (!byHour) offsetByHour.set(zone, (byHour = new Map()));
   const hour = Math.floor(utcMs / 3_600_000);
-  let offset = offsetByHour.get(hour);
+  let offset = byHour.get(hour);
   if (offset === undefined) {
     const base = hour * 3_600_000;
-    const [y, mo, d, h, mi, s] = localFields(base) as [number, number, number, number, number, number];
+    const [y, mo, d, h, mi, s] = localFields(base, zone) as [number, number, number, number, number, number];
     offset = Date.UTC(y, mo - 1, d, h, mi, s) - base;
-    if (offsetByHour.size > 100_000) offsetByHour.clear();
-    offsetByHour.set(hour, offset);
+    if (byHour.size > 100_000) byHour.clear();
+    byHour.set(hour, offset);
   }
   return offset;
 }
 
-/** UTC ms → `yyyy-MM-ddTHH:mm:ss.fff` in Ljubljana local time, no offset. */
-export function toLocalText(utcMs: number): string {
-  return new Date(utcMs + offsetAt(utcMs)).toISOString().slice(0, 23);
+/** UTC ms → `yyyy-MM-ddTHH:mm:ss.fff` in the zone's local time, no offset. */
+export function toLocalText(utcMs: number, zone: string): string {
+  return new Date(utcMs + offsetAt(utcMs, zone)).toISOString().slice(0, 23);
 }
 
 /** UTC ms → `yyyy-MM-ddT00:00:00` (document dates carry no time of day). */
-export function toLocalDate(utcMs: number): string {
-  return `${toLocalText(utcMs).slice(0, 10)}T00:00:00`;
+export function toLocalDate(utcMs: number, zone: string): string {
+  return `${toLocalText(utcMs, zone).slice(0, 10)}T00:00:00`;
 }
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?$/;
 
 /**
  * Reads a date-time from a query or body. With an offset or `Z` it is absolute; without one it is
- * Ljubljana local time. Returns undefined when unparsable.
+ * local time in `zone`. Returns undefined when unparsable.
  */
-export function parseIcenterTime(text: string): number | undefined {
+export function parseIcenterTime(text: string, zone: string): number | undefined {
   const trimmed = text.trim();
   if (/[zZ]$|[+-]\d{2}:?\d{2}$/.test(trimmed)) {
     const ms = Date.parse(trimmed);
@@ -68,7 +89,7 @@ export function parseIcenterTime(text: string): number | undefined {
   // Find the offset the zone has at that wall-clock time (two passes settle DST edges).
   let guess = asUtc;
   for (let i = 0; i < 2; i++) {
-    const [ly, lmo, ld, lh, lmi, ls] = localFields(guess) as [number, number, number, number, number, number];
+    const [ly, lmo, ld, lh, lmi, ls] = localFields(guess, zone) as [number, number, number, number, number, number];
     const offset = Date.UTC(ly, lmo - 1, ld, lh, lmi, ls, ms) - guess;
     guess = asUtc - offset;
   }

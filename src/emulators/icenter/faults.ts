@@ -1,12 +1,16 @@
 /**
  * Injected faults (`PUT /__admin/faults`): per-route latency, 500/503 answers, timeouts (the
- * request is held, then the socket dropped), connection resets, an HTML proxy error page and
- * malformed XML. A rule fires with probability `rate` drawn from a seeded RNG (reproducible),
- * and at most `times` times.
+ * request is held, then the socket dropped), connection resets, an HTML proxy error page,
+ * malformed XML, a lost answer (the request is carried out, then the socket dropped, as when a
+ * connection breaks after the server wrote the record) and a write result with a Warning-level
+ * error. A rule fires with probability `rate` drawn from a seeded RNG (reproducible), and at most
+ * `times` times.
  */
 import { makeRng } from './seed-generator.js';
 
-export type FaultKind = 'latency' | 'status' | 'timeout' | 'reset' | 'htmlProxyError' | 'malformedXml';
+export type FaultKind = 'latency' | 'status' | 'timeout' | 'reset' | 'htmlProxyError' | 'malformedXml' | 'lostAnswer' | 'warning';
+
+const KINDS: readonly FaultKind[] = ['latency', 'status', 'timeout', 'reset', 'htmlProxyError', 'malformedXml', 'lostAnswer', 'warning'];
 
 export interface FaultRule {
   /** Case-insensitive substring of the path after `/iCenterAPI/` (e.g. `Order/AddOrder`); omitted or `*` = every route. */
@@ -15,6 +19,13 @@ export interface FaultRule {
   kind: FaultKind;
   /** For `status` (default 500) and `htmlProxyError` (default 502). */
   status?: number;
+  /**
+   * For `status`: the text of `x-icenter-message` and of the `<Error><Message>` body (default
+   * "An error has occurred.", no header). For `warning`: the warning's message.
+   */
+  message?: string;
+  /** For `status`: `none` answers with headers only (503 always does). Default `error`. */
+  body?: 'error' | 'none';
   /** For `latency`: added delay. */
   latencyMs?: number;
   /** For `timeout`: how long the request is held before the socket is dropped (default 120 s). */
@@ -43,7 +54,7 @@ export class FaultInjector {
   configure(config: FaultConfig | FaultRule[]): void {
     const c = Array.isArray(config) ? { rules: config } : config;
     for (const r of c.rules) {
-      if (!['latency', 'status', 'timeout', 'reset', 'htmlProxyError', 'malformedXml'].includes(r.kind)) throw new Error(`unknown fault kind ${String(r.kind)}`);
+      if (!KINDS.includes(r.kind)) throw new Error(`unknown fault kind ${String(r.kind)}; known: ${KINDS.join(', ')}`);
     }
     this.rules = c.rules.map((r) => ({ ...r }));
     this.rng = makeRng(c.seed ?? 1);

@@ -50,10 +50,16 @@ export function boolQuery(ctx: Ctx, name: string): boolean {
   return (ctx.query(name) ?? '').toLowerCase() === 'true';
 }
 
-/** Delta filter: the instant from `recordDtModifiedFrom` (Ljubljana local unless it has an offset), inclusive. */
-export function modifiedFrom(ctx: Ctx): number | undefined {
+/**
+ * Delta filter from `recordDtModifiedFrom` (local time in the `timeZone` setting unless it has an
+ * offset): keeps a stamp at or after it, or strictly after it (`modifiedFromInclusive`); without
+ * the parameter it keeps everything.
+ */
+export function modifiedSince(ctx: Ctx): (modified: number) => boolean {
   const text = ctx.query('recordDtModifiedFrom');
-  return text ? parseIcenterTime(text) : undefined;
+  const from = text ? parseIcenterTime(text, ctx.settings.timeZone) : undefined;
+  if (from === undefined) return () => true;
+  return ctx.settings.modifiedFromInclusive ? (modified) => modified >= from : (modified) => modified > from;
 }
 
 /** 1-based paging; without page/pageSize everything comes back (as lookups do live, CONTRACT §1.3). */
@@ -78,14 +84,15 @@ export function conflict(messages: string[]): Reply {
 }
 
 export interface KeyPair {
-  name: string;
+  /** null: the key carries only `<Value>` (S2's AddCustomer comment [CODE]). */
+  name: string | null;
   value: string;
 }
 
-export function createResult(keys: KeyPair[], keyElement: string): Reply {
+export function createResult(keys: KeyPair[], keyElement: string, resultCode: 'Created' | 'Ok' = 'Created'): Reply {
   return xmlReply(xmlDocument(group('CreateResult', [
-    group('Keys', keys.map((k) => group(keyElement, [el('Name', k.name), el('Value', k.value)]))),
-    el('ResultCode', 'Created'),
+    group('Keys', keys.map((k) => group(keyElement, k.name === null ? [el('Value', k.value)] : [el('Name', k.name), el('Value', k.value)]))),
+    el('ResultCode', resultCode),
     group('Errors', []),
   ])));
 }

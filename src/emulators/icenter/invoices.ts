@@ -19,7 +19,7 @@ export function issueInvoice(state: EmulatorState, org: OrgState, settings: Emul
   const bookRow = org.lookups.orderBooks.find((b) => b.OrderBookID === order.book);
   const book = order.header.InvoiceBook || bookRow?.InvoiceBookID || org.lookups.invoiceBooks[0]?.InvoiceBookID || 'IR';
   const stamp = state.stamp();
-  const year = Number(toLocalText(stamp).slice(0, 4));
+  const year = Number(toLocalText(stamp, settings.timeZone).slice(0, 4));
   const counterKey = `${year}/${book.toUpperCase()}`;
   const number = (org.invoiceCounters.get(counterKey) ?? 0) + 1;
   org.invoiceCounters.set(counterKey, number);

@@ -19,8 +19,8 @@ function pickFont(configured: string | null): string | null {
 
 const fold = (s: string): string => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D');
 
-const date = (ms: number): string => {
-  const t = toLocalText(ms);
+const date = (ms: number, zone: string): string => {
+  const t = toLocalText(ms, zone);
   return `${t.slice(8, 10)}.${t.slice(5, 7)}.${t.slice(0, 4)}`;
 };
 
@@ -28,7 +28,7 @@ export function invoiceNumberText(inv: InvoiceRecord): string {
   return `${inv.year}-${inv.book}-${inv.number}`;
 }
 
-export function renderInvoicePdf(inv: InvoiceRecord, fontPath: string | null): Promise<Buffer> {
+export function renderInvoicePdf(inv: InvoiceRecord, fontPath: string | null, zone: string): Promise<Buffer> {
   const font = pickFont(fontPath);
   const t = font ? (s: string): string => s : fold;
   const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Račun ${invoiceNumberText(inv)}`, Producer: 'icsync iCenter emulator' } });
@@ -42,8 +42,8 @@ export function renderInvoicePdf(inv: InvoiceRecord, fontPath: string | null): P
   const p = inv.payer;
   doc.fontSize(18).text(t(`RAČUN ${invoiceNumberText(inv)}`));
   doc.fontSize(10).moveDown(0.5);
-  doc.text(t(`Datum računa: ${date(inv.invoiceDate)}`));
-  doc.text(t(`Rok plačila: ${date(inv.dueDate)}`));
+  doc.text(t(`Datum računa: ${date(inv.invoiceDate, zone)}`));
+  doc.text(t(`Rok plačila: ${date(inv.dueDate, zone)}`));
   if (inv.order) doc.text(t(`Naročilo: ${inv.order.year}-${inv.order.book}-${inv.order.number}`));
   doc.moveDown();
   doc.text(t('Kupec:'));

@@ -7,7 +7,7 @@
  * (AddCustomerContacts). Like XmlSerializer, AddCustomer silently ignores elements it does not know.
  */
 import { toLocalText } from './clock.js';
-import { aspNetError, conflict, createResult, listReply, modifiedFrom, paginate, readRoot, xmlReply } from './http.js';
+import { aspNetError, conflict, createResult, listReply, modifiedSince, paginate, readRoot, xmlReply } from './http.js';
 import type { Ctx, Reply } from './http.js';
 import type { CustomerRecord, Row } from './model.js';
 import { childNames, el, group, textOf, xmlDocument } from './xml.js';
@@ -32,13 +32,13 @@ const CONTACT_FIELDS = ['CustomerID', 'ContactTypeID', 'ContactInTypeID', 'Conta
 /** Server-maintained fields a write cannot set. */
 const SERVER_FIELDS = new Set(['RecordInserted', 'RecordInsertedBy', 'RecordLastModified', 'RecordLastModifiedBy', 'SuggestFirstFreeCode']);
 
-export function customerNode(c: CustomerRecord, user: string): XNode {
+export function customerNode(c: CustomerRecord, user: string, zone: string): XNode {
   const values: Row = {
     ...c.fields,
     SuggestFirstFreeCode: null,
-    RecordInserted: toLocalText(c.created),
+    RecordInserted: toLocalText(c.created, zone),
     RecordInsertedBy: c.fields.RecordInsertedBy ?? user,
-    RecordLastModified: toLocalText(c.modified),
+    RecordLastModified: toLocalText(c.modified, zone),
     RecordLastModifiedBy: c.fields.RecordLastModifiedBy ?? user,
   };
   // XmlSerializer leaves out null strings; the nullable SuggestFirstFreeCode is written as nil.
@@ -53,37 +53,43 @@ export function getCustomers(ctx: Ctx): Reply {
   const type = ctx.query('customerType');
   const entity = ctx.query('entityType');
   const tag = ctx.query('searchTag');
-  const from = modifiedFrom(ctx);
+  const since = modifiedSince(ctx);
   const rows = ctx.org.customers.filter((c) =>
     (!code || norm(c.fields.Code) === norm(code)) &&
     (!tax || norm(c.fields.TaxNumber) === norm(tax)) &&
     (!type || c.fields.CustomerType === type) &&
     (!entity || c.fields.EntityType === entity) &&
     (!tag || (c.fields.SearchTag ?? '').toUpperCase().includes(tag.toUpperCase())) &&
-    (from === undefined || c.modified >= from));
-  return listReply('Customer', paginate(ctx, rows).map((c) => customerNode(c, ctx.settings.user)));
+    since(c.modified));
+  return listReply('Customer', paginate(ctx, rows).map((c) => customerNode(c, ctx.settings.user, ctx.settings.timeZone)));
 }
 
 export function getCustomer(ctx: Ctx): Reply {
   const c = ctx.org.customerIndex.get((ctx.params.code ?? '').toUpperCase());
-  return c ? xmlReply(xmlDocument(customerNode(c, ctx.settings.user))) : aspNetError(404, 'Not found.');
+  return c ? xmlReply(xmlDocument(customerNode(c, ctx.settings.user, ctx.settings.timeZone))) : aspNetError(404, 'Not found.');
 }
 
-function contactNode(fields: Row, modified: number): XNode {
-  const values: Row = { ...fields, InsUpdDate: toLocalText(modified), ModifiedTime: toLocalText(modified) };
+function contactNode(fields: Row, modified: number, zone: string): XNode {
+  const values: Row = { ...fields, InsUpdDate: toLocalText(modified, zone), ModifiedTime: toLocalText(modified, zone) };
   return group('CustomerContacts', CONTACT_FIELDS.filter((f) => values[f] !== undefined && values[f] !== null).map((f) => el(f, values[f])));
 }
 
-/** Rows as `ArrayOfCustomerContacts/CustomerContacts` [INF: swagger names only the row type]. */
+/**
+ * The swagger declares one `CustomerContacts` object as the answer [CODE], although the query
+ * can match several: in `object` shape the first match is the root (none: a self-closing root,
+ * [INF]); `array` shape lists them all as `ArrayOfCustomerContacts` [INF].
+ */
 export function getCustomerContacts(ctx: Ctx): Reply {
   const email = ctx.query('contactEMail');
   const customer = ctx.query('customerID');
-  const from = modifiedFrom(ctx);
+  const since = modifiedSince(ctx);
   const rows = ctx.org.contacts.filter((c) =>
     (!email || (c.fields.ContactEMail ?? '').trim().toLowerCase() === email.trim().toLowerCase()) &&
     (!customer || norm(c.fields.CustomerID) === norm(customer)) &&
-    (from === undefined || c.modified >= from));
-  return listReply('CustomerContacts', paginate(ctx, rows).map((c) => contactNode(c.fields, c.modified)));
+    since(c.modified));
+  const nodes = paginate(ctx, rows).map((c) => contactNode(c.fields, c.modified, ctx.settings.timeZone));
+  if (ctx.settings.customerContactsShape === 'array') return listReply('CustomerContacts', nodes);
+  return xmlReply(xmlDocument(nodes[0] ?? group('CustomerContacts', [])));
 }
 
 function fieldsOf(root: XmlObject, allowed: readonly string[]): Row {
@@ -130,11 +136,7 @@ export function updateCustomer(ctx: Ctx): Reply {
   if (!record) return conflict([`Partner s šifro  ${code} ne obstaja!`]);
   Object.assign(record.fields, fields, { Code: record.fields.Code });
   record.modified = ctx.state.stamp();
-  return xmlReply(xmlDocument(group('CreateResult', [
-    group('Keys', [group(ctx.settings.keyElements.customer, [el('Name', ctx.settings.keyNames.customer), el('Value', record.fields.Code)])]),
-    el('ResultCode', 'Ok'),
-    group('Errors', []),
-  ])));
+  return createResult([{ name: ctx.settings.keyNames.customer, value: record.fields.Code ?? code }], ctx.settings.keyElements.customer, 'Ok');
 }
 
 /** POST api/Customers/AddCustomerContacts (root `CustomerContacts`) → CreateResult. */

@@ -1,6 +1,6 @@
 /** Items: GetItemsGeneralData, AddItemsGeneralData, UpdateItemsGeneralData, GetItemsDescriptions (CONTRACT §3.1). */
 import { toLocalText } from './clock.js';
-import { boolQuery, conflict, createResult, modifiedFrom, paginate, updateResult, xmlReply, aspNetError, badRequest } from './http.js';
+import { boolQuery, conflict, createResult, modifiedSince, paginate, updateResult, xmlReply, aspNetError, badRequest } from './http.js';
 import type { Ctx, Reply } from './http.js';
 import { ITEM_SECTION_FIELDS, ITEM_TOP_FIELDS, ITEM_TYPES, NIL_WHEN_UNSET } from './item-fields.js';
 import { ITEM_SECTIONS } from './model.js';
@@ -17,11 +17,11 @@ function leaf(parts: string[], name: string, value: string | null): void {
   else parts.push('<', name, '>', escapeXml(value), '</', name, '>');
 }
 
-function itemParts(parts: string[], item: ItemRecord): void {
+function itemParts(parts: string[], item: ItemRecord, zone: string): void {
   parts.push('<ItemGeneralData>');
   leaf(parts, 'ItemID', item.ItemID);
-  leaf(parts, 'ItemCreated', toLocalText(item.created));
-  leaf(parts, 'ItemLastModified', toLocalText(item.modified));
+  leaf(parts, 'ItemCreated', toLocalText(item.created, zone));
+  leaf(parts, 'ItemLastModified', toLocalText(item.modified, zone));
   leaf(parts, 'ItemTitle1', item.ItemTitle1 ?? '');
   leaf(parts, 'ItemTitle2', item.ItemTitle2 ?? '');
   parts.push('<SuggestFirstFreeCode xsi:nil="true" />');
@@ -38,10 +38,10 @@ function itemParts(parts: string[], item: ItemRecord): void {
 }
 
 /** The `<ItemGeneralData>` elements of a page, as XML text. */
-export function itemsXml(items: ItemRecord[]): string {
+export function itemsXml(items: ItemRecord[], zone: string): string {
   return items.map((item) => {
     const parts: string[] = [];
-    itemParts(parts, item);
+    itemParts(parts, item, zone);
     return parts.join('');
   }).join('');
 }
@@ -60,14 +60,14 @@ function filterItems(ctx: Ctx): ItemRecord[] {
     return item ? [item] : [];
   }
   const includeInactive = boolQuery(ctx, 'includeNonActiveItems');
-  const from = modifiedFrom(ctx);
+  const since = modifiedSince(ctx);
   const type = ctx.query('itemType');
   const groupId = ctx.query('itemGroupID');
   const webPublish = ctx.query('webPublish');
   const parent = ctx.query('parentItemID');
   return ctx.org.items.filter((item) =>
     (includeInactive || isActiveItem(item)) &&
-    (from === undefined || item.modified >= from) &&
+    since(item.modified) &&
     (!type || item.sections.GeneralData.ItemType === type) &&
     (!groupId || item.sections.GeneralData.ItemGroup === groupId) &&
     (!webPublish || item.sections.GeneralData.WebPublish === webPublish) &&
@@ -76,7 +76,7 @@ function filterItems(ctx: Ctx): ItemRecord[] {
 
 export function getItemsGeneralData(ctx: Ctx): Reply {
   const page = paginate(ctx, filterItems(ctx));
-  return xmlReply(xmlDocument({ name: 'ItemsGeneralData', text: itemsXml(page), raw: true }));
+  return xmlReply(xmlDocument({ name: 'ItemsGeneralData', text: itemsXml(page, ctx.settings.timeZone), raw: true }));
 }
 
 export function getItemsDescriptions(ctx: Ctx): Reply {
@@ -90,7 +90,7 @@ export function getItemsDescriptions(ctx: Ctx): Reply {
       el('ItemID', item.ItemID),
       group('Descriptions', descriptions.map((d) => group('Description', [
         el('DescriptionType', d.DescriptionType), el('LanguageID', d.LanguageID),
-        el('ItemDescription', d.ItemDescription), el('ItemLastModified', toLocalText(d.modified)),
+        el('ItemDescription', d.ItemDescription), el('ItemLastModified', toLocalText(d.modified, ctx.settings.timeZone)),
       ]))),
     ]));
   }

@@ -2,10 +2,10 @@
 import { add, isZero, toFixed, ZERO } from '../../core/decimal.js';
 import type { Decimal } from '../../core/decimal.js';
 import { toLocalText } from './clock.js';
-import { aspNetError, badRequest, boolQuery, listReply, modifiedFrom, paginate, xmlReply } from './http.js';
+import { aspNetError, badRequest, boolQuery, listReply, modifiedSince, paginate, xmlReply } from './http.js';
 import type { Ctx, Reply } from './http.js';
 import { findItem, isActiveItem } from './routes-items.js';
-import type { Lookups, Row } from './model.js';
+import type { ItemRecord, Lookups, PriceEntry, Row } from './model.js';
 import { el, group, xmlDocument } from './xml.js';
 import type { XNode } from './xml.js';
 
@@ -72,25 +72,26 @@ export function getStocks(ctx: Ctx): Reply {
     }
   }
   const includeZero = boolQuery(ctx, 'includeZeroQuantities');
-  const from = modifiedFrom(ctx);
+  const since = modifiedSince(ctx);
   const only = ctx.query('itemId');
   const items = only ? [findItem(ctx.org, only)].filter((i) => i !== undefined) : ctx.org.items;
-  const rows: XNode[] = [];
+  // Rows are filtered first and only the requested page is summed and turned into XML: doing that
+  // for every row on every page made a paged read of 100,000 items quadratic.
+  const rows: { itemId: string; quantities: Decimal[] }[] = [];
   for (const item of items) {
-    let qty: Decimal = ZERO;
-    let seen = false;
+    const quantities: Decimal[] = [];
     let modified = 0;
     for (const map of maps) {
       const entry = map.get(item.ItemID);
       if (!entry) continue;
-      seen = true;
-      qty = isZero(entry.qty) ? qty : add(qty, entry.qty);
+      quantities.push(entry.qty);
       if (entry.modified > modified) modified = entry.modified;
     }
-    if (!seen || (!includeZero && isZero(qty)) || (from !== undefined && modified < from)) continue;
-    rows.push(group('StockItem', [el('ItemID', item.ItemID), el('Qty', fixed(qty, 3))]));
+    if (quantities.length > 0 && since(modified)) rows.push({ itemId: item.ItemID, quantities });
   }
-  return listReply('StockItem', paginate(ctx, rows));
+  const sum = (qs: Decimal[]): Decimal => (qs.length === 1 ? (qs[0] as Decimal) : add(ZERO, ...qs));
+  const kept = includeZero ? rows : rows.filter((r) => !isZero(sum(r.quantities)));
+  return listReply('StockItem', paginate(ctx, kept).map((r) => group('StockItem', [el('ItemID', r.itemId), el('Qty', fixed(sum(r.quantities), 3))])));
 }
 
 /** GetPrices: one `Price` row per item on the list (`ArrayOfPrice/Price` on the wire [CAP]). */
@@ -100,29 +101,31 @@ export function getPrices(ctx: Ctx): Reply {
   const list = ctx.org.lookups.priceLists.find((p) => p.PriceListId === listId);
   const prices = ctx.org.prices.get(listId);
   if (!list || !prices) return listReply('Price', []);
-  const from = modifiedFrom(ctx);
+  const since = modifiedSince(ctx);
   const code = ctx.query('itemCode');
   const ean = ctx.query('itemEAN');
   const active = ctx.query('active');
   const vatPercent = new Map(ctx.org.lookups.vatRates.map((v) => [v.VATRateId, v.VATRatePercent ?? '0']));
-  const rows: XNode[] = [];
+  // As in GetStocks: filter first, build XML for the requested page only.
+  const rows: { item: ItemRecord; entry: PriceEntry; itemEan: string }[] = [];
   for (const item of code ? [findItem(ctx.org, code)].filter((i) => i !== undefined) : ctx.org.items) {
     const entry = prices.get(item.ItemID);
     if (!entry) continue;
     const itemEan = item.sections.GeneralData.ItemEANCode ?? '';
-    if ((ean && itemEan !== ean) || (from !== undefined && entry.modified < from)) continue;
+    if ((ean && itemEan !== ean) || !since(entry.modified)) continue;
     if (active && (active.toLowerCase() === 'true') !== (entry.active && isActiveItem(item))) continue;
-    const nil = (n: string): XNode => el(n, null);
-    rows.push(group('Price', [
+    rows.push({ item, entry, itemEan });
+  }
+  const nil = (n: string): XNode => el(n, null);
+  return listReply('Price', paginate(ctx, rows).map(({ item, entry, itemEan }) =>
+    group('Price', [
       el('PriceListId', listId), el('PriceListDescription', list.PriceListDescription), el('ItemCode', item.ItemID),
       el('ItemEAN', itemEan), el('VATRate', fixed((vatPercent.get(item.sections.GeneralData.VATRateID ?? '') ?? '0') as Decimal, 2)),
       el('Price', fixed(entry.price, 2)), el('UnitOfMeasurementForPrice', '1'), el('VATIncluded', list.VatIncluded ?? 'false'),
       el('Active', String(entry.active)), el('DiscountPrice', 'false'), el('ApplyToComparisonCode', 'false'),
-      el('PriceValidityFrom', list.PriceListValidityFrom), nil('PriceValidityTo'), el('InsUpdDate', toLocalText(entry.modified)),
+      el('PriceValidityFrom', list.PriceListValidityFrom), nil('PriceValidityTo'), el('InsUpdDate', toLocalText(entry.modified, ctx.settings.timeZone)),
       nil('Quantity1'), nil('PriceForQuantity1'), nil('Quantity2'), nil('PriceForQuantity2'), nil('Quantity3'), nil('PriceForQuantity3'),
       nil('Quantity4'), nil('PriceForQuantity4'), nil('Quantity5'), nil('PriceForQuantity5'), el('LowestPrice', ''),
       el('ItemOrganisationID', String(ctx.org.id)), nil('CustomerOrganisationID'),
-    ]));
-  }
-  return listReply('Price', paginate(ctx, rows));
+    ])));
 }

@@ -8,12 +8,13 @@ import { cmp, dec, tryDec, ZERO } from '../../core/decimal.js';
 import type { Decimal } from '../../core/decimal.js';
 import { parseIcenterTime, toLocalDate, toLocalText } from './clock.js';
 import { lineAmounts, totalsOf } from './amounts.js';
-import { aspNetError, badRequest, boolQuery, conflict, createResult, listReply, modifiedFrom, paginate, readRoot, xmlReply } from './http.js';
+import { aspNetError, badRequest, boolQuery, conflict, createResult, listReply, modifiedSince, paginate, readRoot, xmlReply } from './http.js';
 import type { Ctx, Reply } from './http.js';
 import { docKey } from './model.js';
 import type { DocKey, DocLine, OrderRecord, OrgState, Row } from './model.js';
 import { findItem } from './routes-items.js';
 import { fixed } from './routes-lookups.js';
+import type { DocumentReferenceFormat } from './settings.js';
 import { childNames, el, group, listOf, objOf, textOf, xmlDocument } from './xml.js';
 import type { XmlObject, XNode } from './xml.js';
 
@@ -24,7 +25,12 @@ const bool = (o: XmlObject, name: string): boolean | undefined => {
 };
 const pct = (o: XmlObject, name: string): Decimal => tryDec(str(o, name)) ?? ZERO;
 
-export const invoiceRef = (k: DocKey): string => `${k.year}-${k.book}-${k.number}`;
+/** A document named in text, in the `documentReferenceFormat` setting (CONTRACT §7.8: the real format is unknown [INF]). */
+export function documentRef(k: DocKey, format: DocumentReferenceFormat): string {
+  if (format === 'year/book/number') return `${k.year}/${k.book}/${k.number}`;
+  if (format === 'book year/number') return `${k.book} ${k.year}/${k.number}`;
+  return `${k.year}-${k.book}-${k.number}`;
+}
 
 function vatPercentOf(org: OrgState, id: string): Decimal | undefined {
   const row = org.lookups.vatRates.find((v) => v.VATRateId === id);
@@ -51,8 +57,9 @@ function parseOrder(ctx: Ctx, root: XmlObject): ParsedOrder {
   if (!org.customerIndex.has(customerId.toUpperCase())) errors.push(`Kupec  ${customerId} ne obstaja v šifrantu partnerjev!`);
   const warehouseId = str(root, 'WarehouseId') || bookRow?.WarehouseID || '';
   if (!hasWarehouse(org, warehouseId)) errors.push(`Skladišče  ${warehouseId} ne obstaja!`);
-  const orderDate = parseIcenterTime(str(root, 'OrderDate')) ?? Date.now();
-  const year = Number(str(root, 'OrderYear')) || Number(toLocalText(orderDate).slice(0, 4));
+  const zone = ctx.settings.timeZone;
+  const orderDate = parseIcenterTime(str(root, 'OrderDate'), zone) ?? Date.now();
+  const year = Number(str(root, 'OrderYear')) || Number(toLocalText(orderDate, zone).slice(0, 4));
   const priceListId = str(root, 'PriceListId') || bookRow?.PriceListID || '';
   const priceList = org.lookups.priceLists.find((p) => p.PriceListId === priceListId);
   const lineRows = listOf(objOf(root.OrderLines)?.OrderLine);
@@ -73,9 +80,11 @@ function parseOrder(ctx: Ctx, root: XmlObject): ParsedOrder {
     if (vatPercent === undefined) errors.push(`Stopnja DDV  ${vatRateId} ne obstaja!`);
     const lineWarehouse = str(l, 'WareHouseId') || warehouseId;
     if (lineWarehouse !== warehouseId && !hasWarehouse(org, lineWarehouse)) errors.push(`Skladišče  ${lineWarehouse} ne obstaja!`);
-    // Without a Price, iCenter is assumed to take the price from the order's price list [INF, CONTRACT §7.6].
+    // Whether a line may leave out Price, and what iCenter then charges, is open (CONTRACT §7.6 [INF]): a setting.
     const sentPrice = tryDec(str(l, 'Price'));
-    const listPrice = org.prices.get(priceListId)?.get(item.ItemID)?.price;
+    const missingPrice = ctx.settings.missingLinePrice;
+    if (sentPrice === undefined && missingPrice === 'reject') errors.push(`Postavka ${lineNo}: cena artikla  ${item.ItemID} ni vpisana!`);
+    const listPrice = missingPrice === 'price-list' ? org.prices.get(priceListId)?.get(item.ItemID)?.price : undefined;
     const price = sentPrice ?? listPrice ?? ZERO;
     const includeVat = bool(l, 'PriceIncludeVAT') ?? (sentPrice === undefined ? priceList?.VatIncluded === 'true' : false);
     if (!qty || vatPercent === undefined) return;
@@ -145,23 +154,24 @@ export function getOrder(ctx: Ctx): Reply {
   const h = o.header;
   const closed = o.invoices.length > 0;
   const lastInvoice = o.invoices[o.invoices.length - 1];
+  const zone = ctx.settings.timeZone;
   return xmlReply(xmlDocument(group('OrderHeader', [
     el('OrderYear', o.year), el('OrderBook', o.book), el('OrderNumber', o.number), el('InvoiceBook', h.InvoiceBook ?? ''),
     el('WarehouseId', o.warehouseId), el('CustomerId', o.customerId), el('CustomerTitle1', customer.Name ?? ''),
     el('CustomerAddress', customer.Address ?? ''), el('CustomerPostalCode', customer.PostalCode ?? ''), el('CustomerCity', customer.City ?? ''),
     el('CustomerCountry', customer.Country ?? ''), el('CustomerTaxNumber', customer.TaxNumber ?? ''),
-    el('CustomerPayerId', h.CustomerPayerId ?? o.customerId), el('OrderDate', toLocalDate(o.orderDate)),
+    el('CustomerPayerId', h.CustomerPayerId ?? o.customerId), el('OrderDate', toLocalDate(o.orderDate, zone)),
     el('OrderReference', o.orderReference ?? ''), el('DeliveryMethod', h.DeliveryMethod ?? ''), el('CurrencyId', h.CurrencyId ?? '978'),
-    el('PriceListId', h.PriceListId ?? ''), el('Comment', h.Comment ?? ''), el('DeliveryDate', h.DeliveryDate ?? toLocalDate(o.orderDate)),
+    el('PriceListId', h.PriceListId ?? ''), el('Comment', h.Comment ?? ''), el('DeliveryDate', h.DeliveryDate ?? toLocalDate(o.orderDate, zone)),
     el('OrderStatus', o.status), el('OrderDetailsStatus', closed ? 'Zaključeno' : 'Odprto'),
     el('GrossAmount', fixed(o.totals.grossAmount, 2)), el('DiscountAmount', fixed(o.totals.discountAmount, 2)), el('RebateAmount', '0.00'),
     el('NetAmount', fixed(o.totals.netAmount, 2)), el('VATAmount', fixed(o.totals.vatAmount, 2)), el('PaymentAmount', fixed(o.totals.paymentAmount, 2)),
-    el('ReferenceInvoice', lastInvoice ? invoiceRef(lastInvoice) : ''), el('PaymentMethod', h.PaymentMethod ?? ''),
+    el('ReferenceInvoice', lastInvoice ? documentRef(lastInvoice, ctx.settings.documentReferenceFormat) : ''), el('PaymentMethod', h.PaymentMethod ?? ''),
     el('PaymentReferenceExternal', h.PaymentReferenceExternal ?? ''), el('DocumentDeliveryTitle1', h.DocumentDeliveryTitle1 ?? ''),
     el('DocumentDeliveryAddress', h.DocumentDeliveryAddress ?? ''), el('DocumentDeliveryPostalCode', h.DocumentDeliveryPostalCode ?? ''),
     el('DocumentDeliveryCity', h.DocumentDeliveryCity ?? ''), el('DocumentDeliveryCountry', h.DocumentDeliveryCountry ?? ''),
-    el('InsertedBy', ctx.settings.user), el('InsertedTime', toLocalText(o.created)),
-    el('ModifiedBy', ctx.settings.user), el('ModifiedTime', toLocalText(o.modified)),
+    el('InsertedBy', ctx.settings.user), el('InsertedTime', toLocalText(o.created, zone)),
+    el('ModifiedBy', ctx.settings.user), el('ModifiedTime', toLocalText(o.modified, zone)),
     group('OrderLines', o.lines.map((l) => orderLineNode(l, closed))),
   ])));
 }
@@ -172,8 +182,8 @@ function statusNode(ctx: Ctx, o: OrderRecord): XNode {
   return group('OrdersStatus', [
     el('OrderStatus', o.status), el('OrderStatusDescription', o.status), el('OrderConfirmDate', null), el('OrderCustomerConfirmDate', null),
     el('Ref2Dispatch', ''), el('DispatchStatus', ''), el('DispatchStatusDescription', ''), el('DispatchInsUpdTimestamp', null),
-    el('Ref2Invoice', inv ? invoiceRef(inv) : ''), el('InvoiceStatus', invoice?.status ?? ''), el('InvoiceStatusDescription', invoice?.status ?? ''),
-    el('InvoiceInsUpdTimestamp', invoice ? toLocalText(invoice.modified) : null), el('OrderReference', o.orderReference ?? ''),
+    el('Ref2Invoice', inv ? documentRef(inv, ctx.settings.documentReferenceFormat) : ''), el('InvoiceStatus', invoice?.status ?? ''), el('InvoiceStatusDescription', invoice?.status ?? ''),
+    el('InvoiceInsUpdTimestamp', invoice ? toLocalText(invoice.modified, ctx.settings.timeZone) : null), el('OrderReference', o.orderReference ?? ''),
     el('TrackingNumber', ''), el('AttachmentIDDeliveryNote', ''), el('AttachmentIDInvoice', invoice?.attachmentId ?? ''),
     el('WorkOrderId', ''), el('ReadyForPickup', 'false'), el('ReadyForPickupDateTime', null), el('ProformaInvoicePaymentStatus', ''),
     el('CancelledDate', null),
@@ -188,12 +198,12 @@ export function getOrderStatus(ctx: Ctx): Reply {
   const number = ctx.query('orderNumber');
   const ref = ctx.query('orderReference');
   const statuses = (ctx.query('orderStatusList') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const from = modifiedFrom(ctx);
+  const since = modifiedSince(ctx);
   const rows = [...ctx.org.orders.values()].filter((o) =>
     o.book.toUpperCase() === book.toUpperCase() &&
     (!year || o.year === Number(year)) && (!number || o.number === Number(number)) &&
     (!ref || o.orderReference === ref) && (statuses.length === 0 || statuses.includes(o.status)) &&
-    (from === undefined || o.modified >= from));
+    since(o.modified));
   return listReply('OrdersStatus', paginate(ctx, rows).map((o) => statusNode(ctx, o)));
 }
 
@@ -215,7 +225,7 @@ export function getOrderProcessOverview(ctx: Ctx): Reply {
       const inv = ctx.org.invoices.get(docKey(k));
       return group('Order_Invoice', [
         el('InvoiceYear', k.year), el('InvoiceBook', k.book), el('InvoiceNumber', k.number),
-        el('InvoiceStatusDescription', inv?.status ?? ''), el('AttachmentIDInvoice', inv?.attachmentId ?? ''), el('IDInvoiceNumber', invoiceRef(k)),
+        el('InvoiceStatusDescription', inv?.status ?? ''), el('AttachmentIDInvoice', inv?.attachmentId ?? ''), el('IDInvoiceNumber', documentRef(k, ctx.settings.documentReferenceFormat)),
       ]);
     })));
   }

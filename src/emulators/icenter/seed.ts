@@ -15,7 +15,7 @@ export interface ItemSeed {
   ItemID: string;
   ItemTitle1?: string | null;
   ItemTitle2?: string | null;
-  /** Ljubljana local or absolute date-times; default: the load time. */
+  /** Local time in the emulator's `timeZone`, or absolute date-times; default: the load time. */
   ItemCreated?: string;
   ItemLastModified?: string;
   GeneralData?: SeedRow;
@@ -56,19 +56,20 @@ export function toRow(seed: SeedRow): Row {
   return row;
 }
 
-function timeOr(text: string | undefined, fallback: number): number {
-  return (text && parseIcenterTime(text)) || fallback;
+function timeOr(text: string | undefined, fallback: number, zone: string): number {
+  return (text && parseIcenterTime(text, zone)) || fallback;
 }
 
-export function itemFromSeed(seed: ItemSeed, now: number): ItemRecord {
+/** `zone`: the emulator's `timeZone`, in which offset-less seed times are read, as on the wire. */
+export function itemFromSeed(seed: ItemSeed, now: number, zone: string): ItemRecord {
   const sections = {} as Record<ItemSection, Row>;
   for (const s of ITEM_SECTIONS) sections[s] = toRow(seed[s] ?? {});
-  const modified = timeOr(seed.ItemLastModified, now);
+  const modified = timeOr(seed.ItemLastModified, now, zone);
   return {
     ItemID: seed.ItemID,
     ItemTitle1: seed.ItemTitle1 ?? null,
     ItemTitle2: seed.ItemTitle2 ?? null,
-    created: timeOr(seed.ItemCreated, modified),
+    created: timeOr(seed.ItemCreated, modified, zone),
     modified,
     sections,
     descriptions: (seed.Descriptions ?? []).map((d) => ({ ...d, modified })),
@@ -98,7 +99,7 @@ export function emptyOrg(id: number): OrgState {
   };
 }
 
-export function orgFromSeed(seed: OrganisationSeed, stamp: () => number): OrgState {
+export function orgFromSeed(seed: OrganisationSeed, stamp: () => number, zone: string): OrgState {
   const org = emptyOrg(seed.id);
   const now = stamp();
   const lk = org.lookups;
@@ -114,7 +115,7 @@ export function orgFromSeed(seed: OrganisationSeed, stamp: () => number): OrgSta
   lk.customsTariffs = new Set(seed.customsTariffs ?? []);
   for (const item of seed.items ?? []) {
     org.itemIndex.set(item.ItemID.toUpperCase(), org.items.length);
-    org.items.push(itemFromSeed(item, now));
+    org.items.push(itemFromSeed(item, now, zone));
   }
   for (const s of seed.stock ?? []) {
     let wh = org.stock.get(s.warehouseId);
@@ -135,8 +136,8 @@ export function orgFromSeed(seed: OrganisationSeed, stamp: () => number): OrgSta
   return org;
 }
 
-export function stateFromSeed(seed: IcenterSeed, stamp: () => number): EmulatorState {
+export function stateFromSeed(seed: IcenterSeed, stamp: () => number, zone: string): EmulatorState {
   const orgs = new Map<number, OrgState>();
-  for (const o of seed.organisations) orgs.set(o.id, orgFromSeed(o, stamp));
+  for (const o of seed.organisations) orgs.set(o.id, orgFromSeed(o, stamp, zone));
   return { orgs, stamp };
 }

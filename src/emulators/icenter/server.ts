@@ -13,9 +13,10 @@ import { dec } from '../../core/decimal.js';
 import { makeStampClock } from './clock.js';
 import { customersView, invoicesView, invoiceView, ordersView } from './admin-views.js';
 import { encodeText, headerBytes } from './encoding.js';
+import { elementXml, group } from './xml.js';
 import { FaultInjector, HTML_PROXY_ERROR, malform } from './faults.js';
 import type { FaultConfig, FaultRule } from './faults.js';
-import { aspNetError, makeQuery } from './http.js';
+import { aspNetError, errorsNode, makeQuery } from './http.js';
 import type { Ctx, EmulatorEvents, Reply } from './http.js';
 import { InvoiceIssueError, issueInvoice } from './invoices.js';
 import type { DocKey, EmulatorState, InvoiceRecord, OrgState } from './model.js';
@@ -45,7 +46,8 @@ export interface RequestLogEntry {
   path: string;
   query: Record<string, string>;
   organisation: number | null;
-  status: number | 'reset' | 'timeout';
+  /** `lost`: the request was carried out and its answer dropped (fault `lostAnswer`). */
+  status: number | 'reset' | 'timeout' | 'lost';
   durationMs: number;
   fault?: FaultRule['kind'];
 }
@@ -80,6 +82,12 @@ function resolveSeed(seed: IcenterEmulatorOptions['seed']): IcenterSeed {
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 const API_PREFIX = '/icenterapi/';
 
+/** A successful write result with a Warning-level error in its (empty) Errors; other answers unchanged. */
+function withWarning(reply: Reply, message: string): Reply {
+  if (reply.status >= 300 || !reply.body?.includes('<Errors />')) return reply;
+  return { ...reply, body: reply.body.replace('<Errors />', elementXml(group('Errors', errorsNode([message], 'Warning')))) };
+}
+
 function innerMap<V>(outer: Map<string, Map<string, V>>, key: string): Map<string, V> {
   let inner = outer.get(key);
   if (!inner) outer.set(key, (inner = new Map()));
@@ -107,7 +115,7 @@ export async function startIcenterEmulator(options: IcenterEmulatorOptions = {})
   let settings = mergeSettings(DEFAULT_SETTINGS, settingsPatch);
   const stamp = makeStampClock();
   let initialSeed = resolveSeed(seed);
-  let state = stateFromSeed(initialSeed, stamp);
+  let state = stateFromSeed(initialSeed, stamp, settings.timeZone);
   const faults = new FaultInjector();
   let log: RequestLogEntry[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -209,9 +217,10 @@ export async function startIcenterEmulator(options: IcenterEmulatorOptions = {})
     }
     if (fault?.kind === 'status') {
       const status = fault.status ?? 500;
-      const reply = status === 503
-        ? { status, body: undefined, headers: { 'retry-after': '1' } }
-        : aspNetError(status, 'An error has occurred.');
+      const headers: Record<string, string> = fault.message ? { 'x-icenter-message': fault.message } : {};
+      const reply: Reply = status === 503 || fault.body === 'none'
+        ? { status, headers: status === 503 ? { ...headers, 'retry-after': '1' } : headers }
+        : { ...aspNetError(status, fault.message ?? 'An error has occurred.'), headers };
       send(res, reply);
       return finish(status);
     }
@@ -236,6 +245,12 @@ export async function startIcenterEmulator(options: IcenterEmulatorOptions = {})
         reply = aspNetError(500, 'An error has occurred.');
       }
     }
+    if (fault?.kind === 'lostAnswer') {
+      // The write is done; the client never learns it (a connection cut after the server answered).
+      req.socket.destroy();
+      return finish('lost');
+    }
+    if (fault?.kind === 'warning') reply = withWarning(reply, fault.message ?? 'Opozorilo: zapis je shranjen z opozorilom.');
     send(res, reply, fault?.kind === 'malformedXml');
     finish(reply.status);
   }
@@ -320,7 +335,11 @@ export async function startIcenterEmulator(options: IcenterEmulatorOptions = {})
       case 'GET /__admin/settings':
         return json(res, 200, { ...settings, password: undefined });
       case 'PATCH /__admin/settings':
-        api.updateSettings(body as SettingsPatch);
+        try {
+          api.updateSettings(body as SettingsPatch);
+        } catch (err) {
+          return json(res, 400, { error: (err as Error).message });
+        }
         return json(res, 200, { ...settings, password: undefined });
       default:
         return json(res, 404, { error: `no admin route ${method} ${url.pathname}` });
@@ -373,13 +392,13 @@ export async function startIcenterEmulator(options: IcenterEmulatorOptions = {})
     setFaults: (config) => faults.configure(config),
     requestLog: () => [...log],
     reset() {
-      state = stateFromSeed(initialSeed, stamp);
+      state = stateFromSeed(initialSeed, stamp, settings.timeZone);
       faults.configure([]);
       log = [];
     },
     loadSeed(next) {
       initialSeed = next;
-      state = stateFromSeed(next, stamp);
+      state = stateFromSeed(next, stamp, settings.timeZone);
     },
     async close() {
       for (const t of timers) clearTimeout(t);

@@ -1,10 +1,15 @@
 /**
- * Every behaviour the public sources leave open is a setting here, with the default the
- * CONTRACT suggests. Tags: [CAP] captured, [CODE] code/swagger only, [INF] inferred.
- * Settings can change at runtime through `PATCH /__admin/settings`.
+ * The behaviours the public sources leave open that a client could meet either way are settings
+ * here, with the default the CONTRACT suggests (README lists the few fixed choices). Tags: [CAP]
+ * captured, [CODE] code/swagger only, [INF] inferred. Settings can change at runtime through
+ * `PATCH /__admin/settings`.
  */
+import { checkZone } from './clock.js';
+
 export type ResponseEncoding = 'utf-8' | 'windows-1250';
 export type KeyElement = 'Key' | 'EntityKeyField';
+/** How a document names another in text (Ref2Invoice, ReferenceInvoice, LinkToDocument): `2026-IR-12`, `2026/IR/12`, `IR 2026/12`. */
+export type DocumentReferenceFormat = 'year-book-number' | 'year/book/number' | 'book year/number';
 
 export interface EmulatorSettings {
   user: string;
@@ -19,7 +24,8 @@ export interface EmulatorSettings {
   keyNames: {
     item: string;
     order: { year: string; book: string; number: string };
-    customer: string;
+    /** null = a key with only `<Value>`, as S2's comment shows for AddCustomer [CODE]. */
+    customer: string | null;
     document: string;
   };
   /** CreateResult key element: `Key` [CAP for items]; `EntityKeyField` for customers per S2's comment [CODE]. */
@@ -51,6 +57,26 @@ export interface EmulatorSettings {
   requestLogLimit: number;
   /** TTF font for the invoice PDF; default: DejaVuSans if installed, else Helvetica (ASCII-folded). */
   pdfFontPath: string | null;
+  /** Zone of every offset-less time on the wire and in `recordDtModifiedFrom` (CONTRACT §1.2/§7.4 [INF]). */
+  timeZone: string;
+  /** `recordDtModifiedFrom` keeps rows modified exactly at that instant (`>=`) or only after it (`>`) (CONTRACT §7.4 [INF]). */
+  modifiedFromInclusive: boolean;
+  /**
+   * GetCustomerContacts answer: the swagger's single `CustomerContacts` object (the first match;
+   * a self-closing root when none) [CODE], or an `ArrayOfCustomerContacts` list [INF].
+   */
+  customerContactsShape: 'object' | 'array';
+  /** Text of Ref2Invoice, ReferenceInvoice, IDInvoiceNumber and LinkToDocument (CONTRACT §7.8 [INF]). */
+  documentReferenceFormat: DocumentReferenceFormat;
+  /** GetInvoiceStatus keys as elements (S4) or as attributes like OrdersStatus (CONTRACT §3.6/§7.3 [INF]). */
+  invoiceStatusKeys: 'elements' | 'attributes';
+  /**
+   * An AddOrder line without `Price` (CONTRACT §7.6 [INF]): priced from the order's price list,
+   * refused with 409, or priced 0.
+   */
+  missingLinePrice: 'price-list' | 'reject' | 'zero';
+  /** PrintInvoiceToPDF bumps the invoice's ModifiedTime (so it reappears in the next delta). Not seen anywhere [INF]. */
+  pdfBumpsModified: boolean;
 }
 
 export const DEFAULT_SETTINGS: EmulatorSettings = {
@@ -78,6 +104,13 @@ export const DEFAULT_SETTINGS: EmulatorSettings = {
   orderStatusInvoiced: 'Zaključeno',
   requestLogLimit: 5000,
   pdfFontPath: null,
+  timeZone: 'Europe/Ljubljana',
+  modifiedFromInclusive: true,
+  customerContactsShape: 'object',
+  documentReferenceFormat: 'year-book-number',
+  invoiceStatusKeys: 'elements',
+  missingLinePrice: 'price-list',
+  pdfBumpsModified: false,
 };
 
 export type SettingsPatch = Partial<Omit<EmulatorSettings, 'keyNames' | 'keyElements'>> & {
@@ -85,7 +118,9 @@ export type SettingsPatch = Partial<Omit<EmulatorSettings, 'keyNames' | 'keyElem
   keyElements?: Partial<EmulatorSettings['keyElements']>;
 };
 
+/** Throws a sentence for a setting the emulator cannot work with. */
 export function mergeSettings(base: EmulatorSettings, patch: SettingsPatch): EmulatorSettings {
+  if (patch.timeZone !== undefined) checkZone(patch.timeZone);
   return {
     ...base,
     ...patch,

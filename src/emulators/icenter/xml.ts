@@ -55,6 +55,9 @@ function write(node: XNode): string {
   return `<${node.name}${attrs}>${node.raw ? node.text : escapeXml(node.text)}</${node.name}>`;
 }
 
+/** One element as XML text, without prolog or namespace declarations. */
+export const elementXml = (node: XNode): string => write(node);
+
 /** A whole response document: prolog + root carrying the xsi/xsd declarations. */
 export function xmlDocument(root: XNode): string {
   const rootAttrs: Record<string, string> = { ...root.attrs, 'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance', 'xmlns:xsd': 'http://www.w3.org/2001/XMLSchema' };
