@@ -7,7 +7,7 @@
 import type { ErrorRecord } from '../../core/errors.js';
 import { isSyncError, toSyncError } from '../../core/errors.js';
 import type { IcenterSettings } from './config.js';
-import { decodeBody, encodeRequestBody } from './encoding.js';
+import { decodeBody, decodeHeaderText, encodeRequestBody } from './encoding.js';
 import { httpFailure, resultFailure, TARGET, unreadableBody, type FailureContext } from './errors.js';
 import { readWriteResult, type WriteResult } from './results.js';
 import { parseXml, xmlDocument, type XmlNode, type XmlOut } from './xml.js';
@@ -90,7 +90,9 @@ export function createIcenterClient(settings: IcenterSettings, transport: Transp
   function failIfError(response: RawResponse, text: string, ctx: CallContext): void {
     if (response.status >= 200 && response.status < 300) return;
     const retryAfter = header(response.headers, 'retry-after');
-    const message = header(response.headers, 'x-icenter-message');
+    // The header carries the message as bytes of the response's code page, like the body (CONTRACT §4/§5).
+    const raw = header(response.headers, 'x-icenter-message');
+    const message = raw === undefined ? undefined : decodeHeaderText(raw);
     const retryAfterMs = retryAfter && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) * 1000 : undefined;
     throw httpFailure(response.status, text, { ...(message ? { message } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }, failureContext(ctx));
   }
@@ -129,8 +131,8 @@ export function createIcenterClient(settings: IcenterSettings, transport: Transp
       const { response, text } = answer;
       failIfError(response, text, ctx);
       const parsed = parse(response, text, ctx);
-      const result = readWriteResult(parsed.root, parsed.node);
-      if (!result.ok) throw resultFailure(result.resultCode, result.errors, response.status, failureContext(ctx));
+      const result = readWriteResult(parsed.root, parsed.node, settings.warningsAreSuccess);
+      if (!result.ok) throw resultFailure(result, response.status, failureContext(ctx));
       return result;
     },
 

@@ -43,7 +43,7 @@ const orderKeyNamesSchema = z
 const keyNamesSchema = z
   .object({
     order: orderKeyNamesSchema.default(orderKeyNamesSchema.parse({})),
-    customer: keyName('Code', 'INF: CreateResult key name of the new customer code from AddCustomer (S2 shows only the Value). When absent, the single key value is taken.'),
+    customer: keyName('SifraKupca', 'INF: CreateResult key name of the new customer code from AddCustomer. S2 shows only the Value; key names are Slovene column names (SifraArtikla for items, CAP), hence SifraKupca. When absent, the single key value is taken.'),
     document: keyName('DocumentID', 'INF: CreateResult key name of the document id returned by PrintInvoiceToPDF. When absent, the single key value is taken.'),
   })
   .strict();
@@ -123,6 +123,12 @@ export const icenterSettingsSchema = z
       .describe('CAP: iCenter writes currencies as numeric codes. Alphabetic shop currency → iCenter CurrencyId.'),
     deltaOverlap: duration().default(300_000).describe('INF: how far before the cursor delta reads start, because the zone and inclusivity of recordDtModifiedFrom are unknown.'),
     timeZone: z.string().default('Europe/Ljubljana').describe('INF: zone of date-times iCenter writes without an offset.'),
+    // CAP (CONTRACT §2/§4, S1): success is Ok/Created AND no Error elements, warnings included; S1 rejects
+    // such answers. So the default fails them. The cost: a record stored with a warning is reported as
+    // failed, and the error sentence says it may exist (the exactly-once look-up finds orders again).
+    warningsAreSuccess: flag()
+      .default(false)
+      .describe('Count a write answered Ok/Created with only Warning-level errors as done (the warnings become warnings of the run). CAP: S1 treats any Error element as a rejection, so the default is false.'),
     stockIncludeZero: flag().default(true).describe('Send searchQuery.includeZeroQuantities=true, so items that went to zero are reported.'),
   })
   .strict();

@@ -13,49 +13,8 @@
 import iconv from 'iconv-lite';
 import type { PortWarning } from '../../core/ports.js';
 
-const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-
-export interface DecodedBody {
-  text: string;
-  /** The encoding actually used. */
-  encoding: string;
-}
-
-/** The charset parameter of a Content-Type header, lower-cased, or undefined. */
-export function charsetOf(contentType: string | undefined | null): string | undefined {
-  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '');
-  return match?.[1]?.toLowerCase();
-}
-
-const isUtf8Name = (name: string): boolean => name === 'utf-8' || name === 'utf8';
-
-function tryUtf8(bytes: Uint8Array): string | undefined {
-  try {
-    return utf8Strict.decode(bytes);
-  } catch {
-    return undefined;
-  }
-}
-
-function decodeWindows1250(bytes: Uint8Array): string {
-  return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'windows-1250');
-}
-
-/** Decodes a response body: Content-Type charset → strict UTF-8 → windows-1250. */
-export function decodeBody(bytes: Uint8Array, contentType?: string | null): DecodedBody {
-  const declared = charsetOf(contentType);
-  if (declared && !isUtf8Name(declared) && iconv.encodingExists(declared)) {
-    return { text: stripBom(iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), declared)), encoding: declared };
-  }
-  // A declared utf-8 that does not hold on the bytes falls through to windows-1250 like an undeclared one.
-  const utf8 = tryUtf8(bytes);
-  if (utf8 !== undefined) return { text: stripBom(utf8), encoding: 'utf-8' };
-  return { text: decodeWindows1250(bytes), encoding: 'windows-1250' };
-}
-
-function stripBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
+// Decoding lives in core, so the shared HTTP layer reads iCenter's error bodies the same way.
+export { charsetOf, decodeBody, decodeHeaderText, type DecodedBody } from '../../core/http/remote-message.js';
 
 /** Every character windows-1250 can hold: the 256 byte values decoded once. */
 const WINDOWS_1250_CHARS: ReadonlySet<string> = (() => {

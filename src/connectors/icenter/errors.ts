@@ -79,11 +79,27 @@ export function httpFailure(status: number, body: string, headers: { message?: s
 }
 
 /** A 2xx write answer whose envelope says it failed (ResultCode other than Ok/Created, or Errors). */
-export function resultFailure(resultCode: string | undefined, errors: IcenterErrorEntry[], status: number, ctx: FailureContext): SyncError {
+export function resultFailure(
+  result: { resultCode?: string; errors: IcenterErrorEntry[]; keys?: Map<string, string> },
+  status: number,
+  ctx: FailureContext,
+): SyncError {
+  const { resultCode, errors } = result;
   const remoteMessage = errors.map((e) => e.message).filter((m) => m !== '').join(' | ') || undefined;
   const base = { target: TARGET, status, ...withRecord(ctx.record), ...(remoteMessage ? { remoteMessage } : {}) };
   if (resultCode === 'Unauthorized') return configurationError({ ...base, sentence: authSentence(ctx) });
   const said = remoteMessage ? `: ${remoteMessage}` : '';
+  const onlyWarnings = errors.length > 0 && errors.every((e) => e.level === 'Warning');
+  if (onlyWarnings && (resultCode === 'Created' || resultCode === 'Ok')) {
+    // iCenter probably stored the record: the sentence says so, so nobody enters it a second time blindly.
+    const keys = [...(result.keys ?? new Map<string, string>())].map(([k, v]) => (k ? `${k}=${v}` : v)).join(', ');
+    return businessError({
+      ...base,
+      sentence:
+        `iCenter answered ${resultCode} while ${ctx.doing}, but with warnings${said}. The record may exist in iCenter${keys ? ` (${keys})` : ''}: ` +
+        "check it there before retrying. If this installation's warnings are harmless, set erp.icenter.warningsAreSuccess: true.",
+    });
+  }
   return businessError({
     ...base,
     sentence: `iCenter rejected ${ctx.doing} (ResultCode ${resultCode ?? 'none'})${said}. Correct the data in the shop or in iCenter, then retry.`,

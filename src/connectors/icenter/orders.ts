@@ -133,10 +133,16 @@ export function statusRows(root: XmlNode): { key: DocKey; reference?: string; re
   return out;
 }
 
-/** Order_Invoices of a GetOrderProcessOverview answer. */
+/**
+ * Order_Invoices of a GetOrderProcessOverview answer. The swagger declares an array
+ * (`ArrayOfOrderProcessOverview/OrderProcessOverview`) [CODE]; a single `OrderProcessOverview`
+ * root is read too.
+ */
 export function overviewInvoices(root: XmlNode): DocKey[] {
+  const overviews = list(root, 'OrderProcessOverview');
   const out: DocKey[] = [];
-  for (const row of list(child(root, 'Order_Invoices'), 'Order_Invoice')) {
+  const invoiceRows = (overviews.length > 0 ? overviews : [root]).flatMap((o) => list(child(o, 'Order_Invoices'), 'Order_Invoice'));
+  for (const row of invoiceRows) {
     const year = positiveNumber(field(row, 'InvoiceYear') ?? undefined);
     const book = text(row, 'InvoiceBook');
     const number = positiveNumber(field(row, 'InvoiceNumber') ?? undefined);

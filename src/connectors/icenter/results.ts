@@ -1,6 +1,7 @@
 /**
  * Write results (CONTRACT §2): CreateResult / UpdateResult. Success is HTTP 2xx AND a
- * ResultCode of Ok or Created (or none) AND no Error elements [CAP S1: "HTTP 200 ni dokaz"].
+ * ResultCode of Ok or Created (or none) AND no Error elements [CAP S1: "HTTP 200 ni dokaz"];
+ * the setting `warningsAreSuccess` lets Warning-level errors pass.
  * Keys are read into a name → value map whatever their element is called (`Key` on item
  * creates [CAP], `EntityKeyField` per S2's comment [CODE]); key names are settings.
  */
@@ -17,7 +18,7 @@ export interface WriteResult {
 
 const SUCCESS = new Set(['Ok', 'Created']);
 
-export function readWriteResult(root: string, node: XmlNode): WriteResult {
+export function readWriteResult(root: string, node: XmlNode, warningsAreSuccess = false): WriteResult {
   const errors = errorsOf(root, node);
   const resultCode = text(node, 'ResultCode');
   const keys = new Map<string, string>();
@@ -28,7 +29,8 @@ export function readWriteResult(root: string, node: XmlNode): WriteResult {
       if (value !== undefined) keys.set(text(key, 'Name') ?? '', value);
     }
   }
-  const ok = root !== 'ArrayOfError' && (resultCode === undefined || SUCCESS.has(resultCode)) && errors.filter((e) => e.level !== 'Warning').length === 0;
+  const blocking = warningsAreSuccess ? errors.filter((e) => e.level !== 'Warning') : errors;
+  const ok = root !== 'ArrayOfError' && (resultCode === undefined || SUCCESS.has(resultCode)) && blocking.length === 0;
   return { ...(resultCode !== undefined ? { resultCode } : {}), errors, keys, ok };
 }
 

@@ -3,11 +3,57 @@
  * as Magento JSON (`{"message": "...%1...", "parameters": [...]}`), iCenter XML
  * (`<ArrayOfError><Error><Message>…`), or a proxy's HTML page; a person needs one line, never
  * a whole HTML document.
+ *
+ * Bytes are decoded the way iCenter needs (CONTRACT §5): the Content-Type charset, then strict
+ * UTF-8, and only when the bytes are not UTF-8, windows-1250 (some iCenter answers are, with or
+ * without a charset). Valid UTF-8, which is all Magento sends, decodes as before.
  */
+import iconv from 'iconv-lite';
+
 const MAX_LENGTH = 300;
 
+export interface DecodedBody {
+  text: string;
+  /** The encoding actually used. */
+  encoding: string;
+}
+
+/** The charset parameter of a Content-Type header, lower-cased, or undefined. */
+export function charsetOf(contentType: string | undefined | null): string | undefined {
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '');
+  return match?.[1]?.toLowerCase();
+}
+
+const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+const stripBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+
+/** Decodes a body: Content-Type charset → strict UTF-8 → windows-1250. The XML prolog is never trusted. */
+export function decodeBody(bytes: Uint8Array, contentType?: string | null): DecodedBody {
+  const declared = charsetOf(contentType);
+  if (declared && declared !== 'utf-8' && declared !== 'utf8' && iconv.encodingExists(declared)) {
+    return { text: stripBom(iconv.decode(asBuffer(bytes), declared)), encoding: declared };
+  }
+  // A declared utf-8 that does not hold on the bytes falls through to windows-1250 like an undeclared one.
+  try {
+    return { text: stripBom(utf8Strict.decode(bytes)), encoding: 'utf-8' };
+  } catch {
+    return { text: iconv.decode(asBuffer(bytes), 'windows-1250'), encoding: 'windows-1250' };
+  }
+}
+
+/**
+ * A header carrying text (iCenter's `x-icenter-message`): HTTP headers are bytes, which Node and
+ * undici hand over as a latin1 string; the bytes are decoded like a body without a charset.
+ */
+export function decodeHeaderText(value: string): string {
+  // A character above U+00FF means someone already decoded it: leave it.
+  for (let i = 0; i < value.length; i += 1) if (value.charCodeAt(i) > 0xff) return value;
+  return decodeBody(Buffer.from(value, 'latin1')).text;
+}
+
 export function remoteMessage(body: Buffer | string, contentType = ''): string | undefined {
-  const text = (typeof body === 'string' ? body : body.toString('utf8')).trim();
+  const text = (typeof body === 'string' ? body : decodeBody(body, contentType).text).trim();
   if (text.length === 0) return undefined;
   const type = contentType.toLowerCase();
   const found =

@@ -1,24 +1,11 @@
 /** The iCenter connector against the iCenter emulator over real HTTP, with injected faults. */
+import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isSyncError, type SyncError } from '../../../src/core/errors.js';
 import { asErpKey, asWarehouse, type PartnerDraft } from '../../../src/core/model.js';
+import { failure, collect } from '../../contract/helpers.js';
 import { fetchAdmin, ITEM_COUNT, KNOWN_SKU, ORG, orderDraft, parseKey, startIcenterHarness, type IcenterHarness } from '../../contract/erp-port/icenter-setup.js';
 
-async function failure(promise: Promise<unknown>): Promise<SyncError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isSyncError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function all<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
-  const rows: T[] = [];
-  for await (const page of pages) rows.push(...page);
-  return rows;
-}
+const all = async <T>(pages: AsyncIterable<T[]>): Promise<T[]> => (await collect(pages)).rows;
 
 const SLOVENE = 'čšžČŠŽćđ';
 let counter = 0;
@@ -98,8 +85,7 @@ describe('iCenter connector over HTTP', () => {
 
   it('gives a business error with iCenter\'s own message for a 409', async () => {
     const error = await failure(h.port.createOrder(orderDraft(ref('N'), [KNOWN_SKU, 'XX.NE.OBSTAJA' as never])));
-    expect(error).toMatchObject({ errorClass: 'business', status: 409 });
-    expect(error.remoteMessage).toBeTruthy();
+    expect(error).toMatchObject({ errorClass: 'business', status: 409, remoteMessage: 'šifra artikla  XX.NE.OBSTAJA ne obstaja!' });
     expect(error.sentence).toContain('XX.NE.OBSTAJA');
   });
 
@@ -126,6 +112,64 @@ describe('iCenter connector over HTTP', () => {
     expect(found?.key).toBe(order.key);
     const { year, book } = parseKey(order.key);
     expect(await h.port.getOrder(asErpKey(`${year}/${book}/99999`))).toBeUndefined();
+  });
+
+  it('reads a price list, whole and as a delta, with its currency and VAT flag', async () => {
+    const stored = h.emulator.state().orgs.get(ORG)!.prices.get('MPC')!;
+    const prices = await all(h.port.prices({ priceList: 'MPC', pageSize: 10 }));
+    expect(prices).toHaveLength(stored.size);
+    const known = prices.find((p) => p.sku === KNOWN_SKU)!;
+    expect(known).toMatchObject({ priceList: 'MPC', price: stored.get(KNOWN_SKU)!.price, includesVat: true, currency: 'EUR', vatPercent: expect.stringMatching(/^\d/) });
+    for (const entry of stored.values()) entry.modified = Date.now() - 86_400_000;
+    const since = new Date();
+    await fetchAdmin(h, 'POST', '/prices', { organisation: ORG, priceListId: 'MPC', itemId: KNOWN_SKU, price: '99.90' });
+    const delta = await all(h.port.prices({ priceList: 'MPC', changedSince: since }));
+    expect(delta.map((p) => [p.sku, p.price])).toEqual([[KNOWN_SKU, '99.9']]);
+  });
+
+  it('reads only the items changed since the cursor', async () => {
+    const org = h.emulator.state().orgs.get(ORG)!;
+    for (const item of org.items) item.modified = Date.now() - 86_400_000;
+    const since = new Date();
+    const other = org.items.find((i) => i.ItemID !== KNOWN_SKU)!.ItemID;
+    for (const sku of [KNOWN_SKU, other]) {
+      const body = `<ItemsGeneralData><ItemGeneralData><ItemID>${sku}</ItemID><ItemTitle1>Spremenjeno čšž</ItemTitle1></ItemGeneralData></ItemsGeneralData>`;
+      const res = await request(`${h.emulator.baseUrl}/api/Item/UpdateItemsGeneralData`, {
+        method: 'PATCH', body, headers: { authorization: `Basic ${Buffer.from(`${h.settings.user}:${h.settings.password}`).toString('base64')}`, organisationid: String(ORG), 'content-type': 'application/xml' },
+      });
+      expect(res.statusCode).toBe(200);
+      await res.body.dump();
+    }
+    const delta = await all(h.port.items({ changedSince: since }));
+    expect(delta.map((i) => i.sku).sort()).toEqual([KNOWN_SKU, other].sort());
+    expect(delta.every((i) => i.name === 'Spremenjeno čšž' && Date.parse(i.modifiedAt!) >= since.getTime())).toBe(true);
+    expect(await all(h.port.items({ changedSince: new Date(Date.now() + 3_600_000) }))).toEqual([]);
+  });
+
+  it('treats GetOrder answering 200 with OrderNumber 0 as no order, and still finds orders by sweeping', async () => {
+    h.emulator.updateSettings({ getOrderMissingStatus: 200, getOrderStatusEmpty: true });
+    const reference = ref('Z');
+    const { order } = await h.port.createOrder(orderDraft(reference));
+    const { year, book } = parseKey(order.key);
+    expect(await h.port.getOrder(asErpKey(`${year}/${book}/99999`))).toBeUndefined();
+    expect((await h.port.findOrderByReference(reference))?.key).toBe(order.key);
+  });
+
+  it('fetches an invoice PDF by the invoice AttachmentID (pdf.mode attachment-id), without printing', async () => {
+    const { order } = await h.port.createOrder(orderDraft(ref('A')));
+    const invoice = h.emulator.issueInvoice(ORG, parseKey(order.key));
+    const key = asErpKey(`${invoice.year}/${invoice.book}/${invoice.number}`);
+    const byAttachment = h.makePort({ pdf: { mode: 'attachment-id' } });
+    const none = await failure(byAttachment.invoicePdf(key));
+    expect(none.errorClass).toBe('business');
+    expect(none.sentence).toContain('erp.icenter.pdf');
+    await h.port.invoicePdf(key);
+    await fetchAdmin(h, 'DELETE', '/requests');
+    const pdf = await byAttachment.invoicePdf(key);
+    expect(Buffer.from(pdf.bytes.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
+    const paths = h.emulator.requestLog().map((r) => r.path);
+    expect(paths.some((p) => /PrintInvoiceToPDF/i.test(p))).toBe(false);
+    expect(paths.filter((p) => new RegExp(`GetDocument/1/${invoice.attachmentId}/false$`).test(p))).toHaveLength(1);
   });
 
   it('reads the invoice delta and the order link, and refuses PDFs when switched off', async () => {

@@ -2,11 +2,11 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { icenterSettingsSchema } from '../../../src/connectors/icenter/config.js';
 import { parseDocReference } from '../../../src/connectors/icenter/documents.js';
-import { createTextSanitizer, decodeBody, encodeRequestBody } from '../../../src/connectors/icenter/encoding.js';
+import { createTextSanitizer, decodeBody, decodeHeaderText, encodeRequestBody } from '../../../src/connectors/icenter/encoding.js';
 import { httpFailure, resultFailure } from '../../../src/connectors/icenter/errors.js';
 import { mapItem } from '../../../src/connectors/icenter/items.js';
-import { orderKeyFromResult, statusRows } from '../../../src/connectors/icenter/orders.js';
-import { readWriteResult } from '../../../src/connectors/icenter/results.js';
+import { orderKeyFromResult, overviewInvoices, statusRows } from '../../../src/connectors/icenter/orders.js';
+import { keyValue, readWriteResult } from '../../../src/connectors/icenter/results.js';
 import { mapStockPage } from '../../../src/connectors/icenter/stock.js';
 import { asWarehouse } from '../../../src/core/model.js';
 import { parseIcenterTime, toLocalText } from '../../../src/connectors/icenter/time.js';
@@ -22,6 +22,12 @@ describe('decoding', () => {
   it('reads UTF-8 with and without a charset, and strips a BOM', () => {
     expect(decodeBody(Buffer.from(xml), 'application/xml; charset=utf-8').text).toBe(xml);
     expect(decodeBody(encodeRequestBody(xml, true), 'application/xml')).toEqual({ text: xml, encoding: 'utf-8' });
+  });
+  it('re-decodes a header that carries UTF-8 or windows-1250 bytes (as undici hands them over, latin1)', () => {
+    const message = 'šifra artikla  X ne obstaja!';
+    expect(decodeHeaderText(Buffer.from(message, 'utf8').toString('latin1'))).toBe(message);
+    expect(decodeHeaderText(iconv.encode(message, 'windows-1250').toString('latin1'))).toBe(message);
+    expect(decodeHeaderText(message)).toBe(message);
   });
   it('falls back to windows-1250 when the bytes are not UTF-8, whatever the prolog says', () => {
     const bytes = iconv.encode(xml, 'windows-1250');
@@ -90,9 +96,30 @@ describe('write results and keys', () => {
     const failed = parseXml(`<CreateResult ${NS}><Keys /><ResultCode>Error</ResultCode><Errors><Error><Level>ValidationError</Level><Message>šifra artikla  X ne obstaja!</Message></Error></Errors></CreateResult>`);
     const f = readWriteResult(failed.root, failed.node);
     expect(f.ok).toBe(false);
-    const error = resultFailure(f.resultCode, f.errors, 200, { ...ctx, doing: 'creating order' });
+    const error = resultFailure(f, 200, { ...ctx, doing: 'creating order' });
     expect(error.errorClass).toBe('business');
     expect(error.remoteMessage).toBe('šifra artikla  X ne obstaja!');
+  });
+  it('fails Warning-level errors unless warningsAreSuccess', () => {
+    const warned = parseXml(`<CreateResult ${NS}><Keys><Key><Name>SifraKupca</Name><Value>0001574</Value></Key></Keys><ResultCode>Created</ResultCode><Errors><Error><Level>Warning</Level><Message>Opozorilo</Message></Error></Errors></CreateResult>`);
+    const strict = readWriteResult(warned.root, warned.node);
+    expect(strict.ok).toBe(false);
+    expect(resultFailure(strict, 200, { ...ctx, doing: 'creating customer' }).sentence).toContain('may exist in iCenter (SifraKupca=0001574)');
+    expect(readWriteResult(warned.root, warned.node, true)).toMatchObject({ ok: true, errors: [{ level: 'Warning', message: 'Opozorilo' }] });
+    const invalid = parseXml(`<CreateResult ${NS}><ResultCode>Created</ResultCode><Errors><Error><Level>ValidationError</Level><Message>Ne</Message></Error></Errors></CreateResult>`);
+    expect(readWriteResult(invalid.root, invalid.node, true).ok).toBe(false);
+  });
+  it('takes a key by name, else the only key, and none when several keys miss the name', () => {
+    expect(keyValue(new Map([['SifraKupca', '1'], ['X', '2']]), 'SifraKupca')).toBe('1');
+    expect(keyValue(new Map([['Koda', '3']]), 'SifraKupca')).toBe('3');
+    expect(keyValue(new Map([['', '4']]), 'SifraKupca')).toBe('4');
+    expect(keyValue(new Map([['A', '5'], ['B', '6']]), 'SifraKupca')).toBeUndefined();
+  });
+  it('reads Order_Invoices from an ArrayOfOrderProcessOverview (swagger) or a single OrderProcessOverview', () => {
+    const inner = '<OrderYear>2026</OrderYear><Order_Invoices><Order_Invoice><InvoiceYear>2026</InvoiceYear><InvoiceBook>IR</InvoiceBook><InvoiceNumber>7</InvoiceNumber></Order_Invoice></Order_Invoices>';
+    const key = [{ year: 2026, book: 'IR', number: 7 }];
+    expect(overviewInvoices(parseXml(`<ArrayOfOrderProcessOverview ${NS}><OrderProcessOverview>${inner}</OrderProcessOverview></ArrayOfOrderProcessOverview>`).node)).toEqual(key);
+    expect(overviewInvoices(parseXml(`<OrderProcessOverview ${NS}>${inner}</OrderProcessOverview>`).node)).toEqual(key);
   });
   it('takes the order key from named keys, a single reference, or a lone number', () => {
     const sent = { year: 2026, book: 'VNK' };
