@@ -4,9 +4,11 @@
  * `runErpPortConformance('my-erp', setup)` from its own test file; `setup` starts the
  * target, builds the port and gives the suite a few admin hooks to observe the target.
  *
- * The order test follows the exactly-once protocol of ARCHITECTURE.md: after a create, a
+ * The order tests follow the exactly-once protocol of ARCHITECTURE.md: after a create, a
  * caller in doubt (restart, lost answer) asks findOrderByReference before creating again;
- * the port must find the first order, so the ERP ends up with exactly one.
+ * the port must find the first order, so the ERP ends up with exactly one. The lost answer is
+ * real: the target carries the create out and drops the connection before answering, under
+ * every look-up variant the target offers (iCenter: GetOrderStatus answering nothing).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErpDocumentKey, ErpOrderDraft, Sku } from '../../../src/core/model.js';
@@ -38,7 +40,15 @@ export interface ErpPortConformanceSetup {
     ordersWithReference(reference: string): Promise<number>;
     /** Issue (as a person in the ERP would) the invoice of an order. */
     issueInvoice(orderKey: ErpDocumentKey): Promise<void>;
+    /** Make the target carry out the next order create and then drop the connection instead of answering. */
+    loseNextCreateAnswer(): Promise<void>;
   };
+  /**
+   * Target behaviours under which a look-up by reference must still find an order, each
+   * switched on by `apply` and off by `restore` (iCenter: GetOrderStatus returning nothing, so
+   * the port falls back to reading orders by number). May be empty.
+   */
+  lookupVariants: { name: string; apply(): Promise<void>; restore(): Promise<void> }[];
   teardown(): Promise<void>;
 }
 
@@ -104,6 +114,28 @@ export function runErpPortConformance(name: string, setup: () => Promise<ErpPort
       expect(again?.key).toBe(order.key);
       expect(await s.admin.ordersWithReference(reference)).toBe(1);
       expect((await s.port.getOrder(order.key))?.reference).toBe(reference);
+    });
+
+    it('creates an order once when the answer to the create is lost: the caller in doubt finds it by reference', async () => {
+      const variants = [{ name: 'as configured', apply: async () => undefined, restore: async () => undefined }, ...s.lookupVariants];
+      for (const variant of variants) {
+        const reference = uniqueReference('CL');
+        const draft = s.data.orderDraft(reference);
+        await variant.apply();
+        try {
+          await s.admin.loseNextCreateAnswer();
+          const lost = await failure(s.port.createOrder(draft));
+          expect(lost.errorClass, `${variant.name}: ${lost.sentence}`).toBe('transient');
+          expect(await s.admin.ordersWithReference(reference), variant.name).toBe(1);
+          // The protocol's retry path: look up before re-sending, and find the order the lost answer hid.
+          const found = await s.port.findOrderByReference(reference, { orderDate: new Date(draft.orderDate), book: draft.book });
+          expect(found?.reference, variant.name).toBe(reference);
+          expect((await s.port.getOrder(found!.key))?.reference, variant.name).toBe(reference);
+          expect(await s.admin.ordersWithReference(reference), variant.name).toBe(1);
+        } finally {
+          await variant.restore();
+        }
+      }
     });
 
     it('gives a business error naming an unknown item', async () => {

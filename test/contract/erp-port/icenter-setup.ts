@@ -116,7 +116,17 @@ export async function icenterConformanceSetup(tls: boolean): Promise<ErpPortConf
         const k = parseKey(asErpKey(orderKey));
         await fetchAdmin(h, 'POST', '/invoices', { organisation: ORG, orderYear: k.year, orderBook: k.book, orderNumber: k.number });
       },
+      loseNextCreateAnswer: async () => {
+        await fetchAdmin(h, 'PUT', '/faults', { rules: [{ route: 'Order/AddOrder', method: 'POST', kind: 'lostAnswer', times: 1 }] });
+      },
     },
+    lookupVariants: [
+      {
+        name: 'GetOrderStatus answers nothing (sweep fallback)',
+        apply: async () => void (await fetchAdmin(h, 'PATCH', '/settings', { getOrderStatusEmpty: true })),
+        restore: async () => void (await fetchAdmin(h, 'PATCH', '/settings', { getOrderStatusEmpty: false })),
+      },
+    ],
     teardown: () => h.close(),
   };
 }
