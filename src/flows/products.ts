@@ -7,7 +7,7 @@ import { tryDec, type Decimal } from '../core/decimal.js';
 import type { ErpItem, ErpPrice, ShopProductDraft } from '../core/model.js';
 import { SyncError } from '../core/errors.js';
 import type { LinkRow } from '../store/index.js';
-import { aboutRecord, asSyncError, chunk, readCursor, recordBatchFailure, shopLabel } from './common.js';
+import { aboutRecord, asSyncError, chunk, erpLabel, readCursor, recordBatchFailure, shopLabel } from './common.js';
 import { contentHash } from './hash.js';
 import { productDraft, productMappingFrom, withPrice, type ProductMapping } from './product-draft.js';
 import { startReport, type ReportBuilder } from './report.js';
@@ -128,6 +128,8 @@ function productWriter(ctx: FlowContext, options: RunOptions, rb: ReportBuilder)
       // Remembered in the ledger so that the stock flow does not write stock for a product the shop does not have.
       const state = candidate.draft.enabled ? 'only_in_erp' : 'inactive_not_in_shop';
       rb.count(candidate.draft.enabled ? 'onlyInErp' : 'inactiveNotInShop');
+      // A count alone does not say which items the shop lacks; a person decides per SKU whether to sell it.
+      if (candidate.draft.enabled) rb.problem('product', candidate.draft.sku, onlyInErpSentence(ctx, candidate.draft.sku));
       absent.push({ shopKey: candidate.draft.sku, contentHash: state, state, data: { draft: candidate.draft, ...(candidate.vatRate !== undefined && { vatRate: candidate.vatRate }) } });
     }
     if (!options.dryRun && absent.length > 0) await ctx.store.ledger.recordHashes('product', absent);
@@ -182,6 +184,11 @@ function productWriter(ctx: FlowContext, options: RunOptions, rb: ReportBuilder)
       for (const part of chunk(toWrite, settings.batchSize)) await write(part);
     },
   };
+}
+
+function onlyInErpSentence(ctx: FlowContext, sku: string): string {
+  return `Product ${sku} is only in the ERP (${erpLabel(ctx)}): ${shopLabel(ctx)} has no product with this SKU and flows.products.createNew is false, so it is not created. ` +
+    `To sell it, create it in ${shopLabel(ctx)} and run icsync resync product ${sku}; or set flows.products.createNew: true.`;
 }
 
 /** Field → [before, after] for the fields that differ (dry-run diff). */
