@@ -8,6 +8,7 @@ import type { FlowName } from '../../src/config/schema.js';
 import { orderSpec, startWorld, type World } from './world.js';
 
 const RUN = { dryRun: false, full: false };
+const SHOP_TIMEOUT_MS = 800;
 
 async function placeOrders(w: World): Promise<void> {
   for (let i = 0; i < 6; i++) {
@@ -36,7 +37,24 @@ async function issueInvoices(w: World): Promise<void> {
   }
 }
 
-function snapshot(w: World) {
+/**
+ * Partners (VAT ID, else name) whose e-mail contact iCenter refused after it had created the
+ * customer. The connector keeps such a partner (creating it again would make two) and records a
+ * warning on the partner row; nothing adds the contact later yet, so the ERP lacks that e-mail.
+ * The snapshot leaves those e-mails out, and only where the warning says so.
+ */
+async function partnersWithoutContact(w: World): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const row of await w.store.ledger.list({ kind: 'partner', limit: 1000 })) {
+    const events = (await w.store.ledger.timeline('partner', row.shopKey!))?.events ?? [];
+    if (!events.some((e) => e.type === 'warning' && /e-mail contact was not/.test(e.message))) continue;
+    const draft = (row.data as { draft: { name: string; vatId?: string } }).draft;
+    out.add(draft.vatId ?? draft.name);
+  }
+  return out;
+}
+
+function snapshot(w: World, withoutContact = new Set<string>()) {
   const shop = w.magento.runtime.state;
   const products = [...shop.products.values()].map((p) => {
     const v = p.values.get(0) as Record<string, unknown>;
@@ -47,7 +65,15 @@ function snapshot(w: World) {
   const invoices = [...shop.invoices.values()].length;
   const attachments = [...shop.attachments.values()].reduce((n, list) => n + list.length, 0);
   const emails = shop.emails.filter((e) => e.kind === 'invoice').length;
-  return { products, stock, erpOrders, invoices, attachments, emails };
+  // A partner created twice under faults (a lost AddCustomer answer sent again) shows here.
+  // Codes are left out: they follow the order of creation, which concurrency may change.
+  const org = w.icenter.state().orgs.get(1)!;
+  const erpPartners = org.customers.map((c) => {
+    const emailsOf = org.contacts.filter((k) => k.fields.CustomerID === c.fields.Code).map((k) => k.fields.ContactEMail ?? '').sort();
+    const contact = withoutContact.has(c.fields.TaxNumber ?? c.fields.Name ?? '') ? '(contact refused, warning recorded)' : emailsOf.join(',');
+    return `${c.fields.Name}|${c.fields.TaxNumber ?? ''}|${contact}`;
+  }).sort();
+  return { products, stock, erpOrders, erpPartners, invoices, attachments, emails };
 }
 
 describe('convergence under faults', () => {
@@ -66,9 +92,22 @@ describe('convergence under faults', () => {
 
   it('ends in the same state with and without faults', async () => {
     await converge(clean, ['products', 'stock', 'subjects', 'orders']);
+    // Timeouts: the shop answers later than the connector waits (a short request timeout keeps
+    // the waiting short). Anywhere, the late answer is a 503 that did nothing; on product writes
+    // (idempotent upserts) the request still takes effect after the connector gave up, as
+    // Magento's PHP goes on when the client hangs up. A late effect on a write that is not
+    // repeatable (invoice e-mail, comment) is left out: a look-again before it lands cannot see
+    // it, so no client could keep it from happening twice.
+    faulty.config.shop.magento.timeouts.request = SHOP_TIMEOUT_MS;
+    faulty.ctx = faulty.restart();
+    const late = SHOP_TIMEOUT_MS * 1.5;
     await faulty.admin('magento', 'PUT', '/faults', {
       seed: 5,
-      rules: [{ path: '*', status: 503, rate: 0.1 }, { path: '*', reset: true, rate: 0.05 }, { path: '*', status: 429, retryAfterSeconds: 0, rate: 0.05 }],
+      rules: [
+        { path: '*', status: 503, rate: 0.1 }, { path: '*', reset: true, rate: 0.05 }, { path: '*', status: 429, retryAfterSeconds: 0, rate: 0.05 },
+        { path: '*', latencyMs: late, status: 503, rate: 0.02, times: 3 },
+        { path: '/V1/products', method: 'POST', latencyMs: late, rate: 0.05, times: 2 },
+      ],
     });
     // A lookup by reference after an ambiguous create may read a dozen ERP orders; a retry
     // fails when any of them fails, so it takes more attempts than a single call.
@@ -83,16 +122,19 @@ describe('convergence under faults', () => {
     const stuck = (await faulty.store.ledger.list({ kind: 'order' })).filter((r) => !['invoice_in_shop', 'complete'].includes(r.state));
     if (stuck.length > 0) console.log(JSON.stringify((await faulty.store.ledger.timeline('order', stuck[0]!.shopKey!))?.events.map((e) => `${e.type} ${e.state}: ${e.message.slice(0, 160)}`), null, 1));
     expect(stuck.map((r) => `${r.shopKey} ${r.state}: ${r.lastError}`)).toEqual([]);
-    const a = snapshot(clean);
-    const b = snapshot(faulty);
+    const withoutContact = await partnersWithoutContact(faulty);
+    const a = snapshot(clean, withoutContact);
+    const b = snapshot(faulty, withoutContact);
     expect(a.erpOrders).toHaveLength(6);
     expect(a.invoices).toBe(6);
     expect(b).toEqual(a);
     // The faults really happened, on both sides.
     expect(faulty.icenter.requestLog().filter((e) => e.fault !== undefined).length).toBeGreaterThan(5);
-    const applied = (faulty.magento.runtime.faults.current().rules ?? []).reduce((n, r) => n + ((r as { applied?: number }).applied ?? 0), 0);
-    expect(applied).toBeGreaterThan(5);
+    const shopRules = (faulty.magento.runtime.faults.current().rules ?? []) as { latencyMs?: number; applied?: number }[];
+    expect(shopRules.reduce((n, r) => n + (r.applied ?? 0), 0)).toBeGreaterThan(5);
+    for (const rule of shopRules.filter((r) => r.latencyMs !== undefined)) expect(rule.applied).toBeGreaterThan(0);
+    expect(a.erpPartners.length).toBeGreaterThan(6);
     const attention = await faulty.store.ledger.list({ states: ['needs_attention'] });
     expect(attention.map((r) => `${r.kind} ${r.shopKey}: ${r.lastError}`)).toEqual([]);
-  });
+  }, 120_000);
 });
