@@ -62,13 +62,35 @@ export function modifiedSince(ctx: Ctx): (modified: number) => boolean {
   return ctx.settings.modifiedFromInclusive ? (modified) => modified >= from : (modified) => modified > from;
 }
 
-/** 1-based paging; without page/pageSize everything comes back (as lookups do live, CONTRACT §1.3). */
-export function paginate<T>(ctx: Ctx, rows: T[]): T[] {
+function pageWindow(ctx: Ctx): { start: number; end: number } | undefined {
   const page = Number(ctx.query('page') ?? '');
   const size = Number(ctx.query('pageSize') ?? '');
-  if (!Number.isInteger(size) || size <= 0) return rows;
+  if (!Number.isInteger(size) || size <= 0) return undefined;
   const p = Number.isInteger(page) && page >= 1 ? page : 1;
-  return rows.slice((p - 1) * size, p * size);
+  return { start: (p - 1) * size, end: p * size };
+}
+
+/** 1-based paging; without page/pageSize everything comes back (as lookups do live, CONTRACT §1.3). */
+export function paginate<T>(ctx: Ctx, rows: T[]): T[] {
+  const w = pageWindow(ctx);
+  return w ? rows.slice(w.start, w.end) : rows;
+}
+
+/**
+ * The same page of rows produced one by one: rows before the page are only counted and the
+ * producer stops at the page's end, so reading a big list page by page stays cheap.
+ */
+export function paginateLazy<T>(ctx: Ctx, rows: Iterable<T>): T[] {
+  const w = pageWindow(ctx);
+  if (!w) return [...rows];
+  const out: T[] = [];
+  let index = 0;
+  for (const row of rows) {
+    if (index >= w.start) out.push(row);
+    index += 1;
+    if (index >= w.end) break;
+  }
+  return out;
 }
 
 export const xmlReply = (body: string, status = 200): Reply => ({ status, body });

@@ -2,10 +2,10 @@
 import { add, isZero, toFixed, ZERO } from '../../core/decimal.js';
 import type { Decimal } from '../../core/decimal.js';
 import { toLocalText } from './clock.js';
-import { aspNetError, badRequest, boolQuery, listReply, modifiedSince, paginate, xmlReply } from './http.js';
+import { aspNetError, badRequest, boolQuery, listReply, modifiedSince, paginate, paginateLazy, xmlReply } from './http.js';
 import type { Ctx, Reply } from './http.js';
 import { findItem, isActiveItem } from './routes-items.js';
-import type { ItemRecord, Lookups, PriceEntry, Row } from './model.js';
+import type { ItemRecord, Lookups, PriceEntry, Row, StockEntry } from './model.js';
 import { el, group, xmlDocument } from './xml.js';
 import type { XNode } from './xml.js';
 
@@ -63,7 +63,7 @@ export function getStocks(ctx: Ctx): Reply {
   const requested = (ctx.query('warehouseIdList') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const known = (code: string): boolean => ctx.org.stock.has(code) || ctx.org.lookups.warehouses.some((w) => w.WarehouseId === code);
   const codes = requested.length > 0 ? requested : ctx.org.lookups.warehouses.map((w) => w.WarehouseId ?? '');
-  const maps = [];
+  const maps: Map<string, StockEntry>[] = [];
   for (const code of codes) {
     if (known(code)) {
       maps.push(ctx.org.stock.get(code) ?? new Map());
@@ -75,23 +75,25 @@ export function getStocks(ctx: Ctx): Reply {
   const since = modifiedSince(ctx);
   const only = ctx.query('itemId');
   const items = only ? [findItem(ctx.org, only)].filter((i) => i !== undefined) : ctx.org.items;
-  // Rows are filtered first and only the requested page is summed and turned into XML: doing that
-  // for every row on every page made a paged read of 100,000 items quadratic.
-  const rows: { itemId: string; quantities: Decimal[] }[] = [];
-  for (const item of items) {
-    const quantities: Decimal[] = [];
-    let modified = 0;
-    for (const map of maps) {
-      const entry = map.get(item.ItemID);
-      if (!entry) continue;
-      quantities.push(entry.qty);
-      if (entry.modified > modified) modified = entry.modified;
-    }
-    if (quantities.length > 0 && since(modified)) rows.push({ itemId: item.ItemID, quantities });
-  }
   const sum = (qs: Decimal[]): Decimal => (qs.length === 1 ? (qs[0] as Decimal) : add(ZERO, ...qs));
-  const kept = includeZero ? rows : rows.filter((r) => !isZero(sum(r.quantities)));
-  return listReply('StockItem', paginate(ctx, kept).map((r) => group('StockItem', [el('ItemID', r.itemId), el('Qty', fixed(sum(r.quantities), 3))])));
+  // Rows are produced lazily, rows before the page are only counted (as an SQL OFFSET would) and
+  // only the page is summed and turned into XML: building every row for every page made a paged
+  // read of 100,000 items take minutes.
+  function* rows(): Generator<{ itemId: string; quantities: Decimal[] }> {
+    for (const item of items) {
+      const quantities: Decimal[] = [];
+      let modified = 0;
+      for (const map of maps) {
+        const entry = map.get(item.ItemID);
+        if (!entry) continue;
+        quantities.push(entry.qty);
+        if (entry.modified > modified) modified = entry.modified;
+      }
+      if (quantities.length === 0 || !since(modified) || (!includeZero && isZero(sum(quantities)))) continue;
+      yield { itemId: item.ItemID, quantities };
+    }
+  }
+  return listReply('StockItem', paginateLazy(ctx, rows()).map((r) => group('StockItem', [el('ItemID', r.itemId), el('Qty', fixed(sum(r.quantities), 3))])));
 }
 
 /** GetPrices: one `Price` row per item on the list (`ArrayOfPrice/Price` on the wire [CAP]). */
@@ -106,18 +108,19 @@ export function getPrices(ctx: Ctx): Reply {
   const ean = ctx.query('itemEAN');
   const active = ctx.query('active');
   const vatPercent = new Map(ctx.org.lookups.vatRates.map((v) => [v.VATRateId, v.VATRatePercent ?? '0']));
-  // As in GetStocks: filter first, build XML for the requested page only.
-  const rows: { item: ItemRecord; entry: PriceEntry; itemEan: string }[] = [];
-  for (const item of code ? [findItem(ctx.org, code)].filter((i) => i !== undefined) : ctx.org.items) {
-    const entry = prices.get(item.ItemID);
-    if (!entry) continue;
-    const itemEan = item.sections.GeneralData.ItemEANCode ?? '';
-    if ((ean && itemEan !== ean) || !since(entry.modified)) continue;
-    if (active && (active.toLowerCase() === 'true') !== (entry.active && isActiveItem(item))) continue;
-    rows.push({ item, entry, itemEan });
+  // As in GetStocks: rows produced lazily, XML for the requested page only.
+  function* rows(): Generator<{ item: ItemRecord; entry: PriceEntry; itemEan: string }> {
+    for (const item of code ? [findItem(ctx.org, code)].filter((i) => i !== undefined) : ctx.org.items) {
+      const entry = prices?.get(item.ItemID);
+      if (!entry) continue;
+      const itemEan = item.sections.GeneralData.ItemEANCode ?? '';
+      if ((ean && itemEan !== ean) || !since(entry.modified)) continue;
+      if (active && (active.toLowerCase() === 'true') !== (entry.active && isActiveItem(item))) continue;
+      yield { item, entry, itemEan };
+    }
   }
   const nil = (n: string): XNode => el(n, null);
-  return listReply('Price', paginate(ctx, rows).map(({ item, entry, itemEan }) =>
+  return listReply('Price', paginateLazy(ctx, rows()).map(({ item, entry, itemEan }) =>
     group('Price', [
       el('PriceListId', listId), el('PriceListDescription', list.PriceListDescription), el('ItemCode', item.ItemID),
       el('ItemEAN', itemEan), el('VATRate', fixed((vatPercent.get(item.sections.GeneralData.VATRateID ?? '') ?? '0') as Decimal, 2)),
