@@ -159,7 +159,7 @@ describe('icsync run killed with SIGKILL again and again', () => {
       // The first process lives until orders are being entered: killed any earlier, it would keep
       // the orders flow's run lock (30 s at least) and the next kills would hit idle processes.
       atWork: async (i) => {
-        if (i === 0) await waitFor('the first ERP order', async () => (await erpOrders()).length > 0, 15_000);
+        if (i === 0) await waitFor('the first ERP order', async () => (await erpOrders()).length > 0, 30_000);
       },
       between: async () => {
         partway = await invoiceNewOrders();
@@ -173,9 +173,9 @@ describe('icsync run killed with SIGKILL again and again', () => {
     let invoiceKills = 0;
     await killAtRandom(INVOICE_KILLS, 0, 700, {
       atWork: async (i) => {
-        if (i === 0) await waitFor(`${ORDERS} ERP orders`, async () => (await invoiceNewOrders()) >= ORDERS, 40_000);
+        if (i === 0) await waitFor(`${ORDERS} ERP orders`, async () => (await invoiceNewOrders()) >= ORDERS, 90_000);
         const before = shopInvoiceCount();
-        if (before < ORDERS) await waitFor('a shop invoice from this process', async () => shopInvoiceCount() > before || shopInvoiceCount() >= ORDERS, 40_000);
+        if (before < ORDERS) await waitFor('a shop invoice from this process', async () => shopInvoiceCount() > before || shopInvoiceCount() >= ORDERS, 60_000);
         invoiceKills += 1;
       },
       between: async () => void (await invoiceNewOrders()),
@@ -183,7 +183,7 @@ describe('icsync run killed with SIGKILL again and again', () => {
 
     console.info(`kills over at ${elapsed()}, ${shopInvoiceCount()} shop invoices`);
     const current = startRun();
-    await waitFor(`${ORDERS} ERP orders`, async () => (await invoiceNewOrders()) >= ORDERS, 40_000);
+    await waitFor(`${ORDERS} ERP orders`, async () => (await invoiceNewOrders()) >= ORDERS, 90_000);
     const orders = await erpOrders();
     const references = orders.map((order) => order.orderReference);
     expect(orders).toHaveLength(ORDERS);
@@ -191,7 +191,7 @@ describe('icsync run killed with SIGKILL again and again', () => {
     expect(references.every((reference) => reference !== null && reference !== '')).toBe(true);
 
     const shopInvoices = () => [...magento.runtime.state.invoices.values()] as { order_id?: number; data?: { order_id?: number } }[];
-    await waitFor(`${ORDERS} shop invoices`, async () => shopInvoices().length >= ORDERS, 45_000);
+    await waitFor(`${ORDERS} shop invoices`, async () => shopInvoices().length >= ORDERS, 90_000);
     // Give a late duplicate the chance to show itself before counting.
     await sleep(1500);
     const erpInvoices = await icenterAdmin<unknown[]>(icenter, 'GET', `/invoices?organisation=${ORGANISATION}`);
@@ -228,5 +228,5 @@ describe('icsync run killed with SIGKILL again and again', () => {
     }
     console.info(`kill test: ${replay()}`);
     console.info(`kill test: ${runs} runs, ${KILLS + invoiceKills} SIGKILLs (${invoiceKills} while shop invoices were created), ${partway} ERP orders and ${invoicedPartway} shop invoices after the first ${KILLS} kills, ${recovered} interrupted creates found again instead of re-sent`);
-  }, 240_000);
+  }, 400_000);
 });
