@@ -93,6 +93,9 @@ const invoicesSchema = z
     ...flowBase('10m'),
     sendEmail: flag().default(true).describe('Send the shop invoice e-mail (with the PDF attached) to the buyer.'),
     attachPdf: flag().default(true).describe('Attach the ERP invoice PDF to the shop invoice.'),
+    emailSettle: duration()
+      .default(duration().parse('5m'))
+      .describe('After an invoice e-mail request with no clear answer, how long icsync waits for the shop to finish it before trusting its "not sent" flag and asking again (the shop marks an invoice e-mailed only once the mail is out).'),
     orderLookup: z
       .enum(['unlinked', 'every-run', 'off'])
       .default('unlinked')

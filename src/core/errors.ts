@@ -28,6 +28,8 @@ export interface SyncErrorDetails {
   remoteMessage?: string;
   /** How long the remote system asked us to wait (Retry-After), in milliseconds. */
   retryAfterMs?: number;
+  /** The request surely never reached the remote system (e.g. calls to it were paused). */
+  notSent?: boolean;
   cause?: unknown;
 }
 
@@ -39,6 +41,7 @@ export class SyncError extends Error {
   readonly status?: number;
   readonly remoteMessage?: string;
   readonly retryAfterMs?: number;
+  readonly notSent?: boolean;
 
   constructor(errorClass: ErrorClass, details: SyncErrorDetails) {
     super(details.sentence, details.cause === undefined ? undefined : { cause: details.cause });
@@ -50,6 +53,7 @@ export class SyncError extends Error {
     if (details.status !== undefined) this.status = details.status;
     if (details.remoteMessage !== undefined) this.remoteMessage = details.remoteMessage;
     if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
+    if (details.notSent !== undefined) this.notSent = details.notSent;
   }
 }
 
@@ -76,6 +80,23 @@ const TRANSIENT_CODES = new Set([
   'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EHOSTDOWN',
   'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
 ]);
+
+/** Codes of failures before a request was on its way: it cannot have taken effect. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * Whether a failed write surely did not take effect, so it may be asked for again at once: the
+ * target answered with its own error, or the request never left. A gateway that gave up (502,
+ * 504) and a timeout or reset after sending leave it open: the target may still carry it out.
+ */
+export function surelyNotApplied(error: unknown): boolean {
+  if (isSyncError(error)) {
+    if (error.notSent === true) return true;
+    if (error.status !== undefined) return error.status !== 502 && error.status !== 504;
+  }
+  const code = errorCode(error);
+  return code !== undefined && NOT_SENT_CODES.has(code);
+}
 
 /** The `code` of an error or of any error in its cause chain. */
 export function errorCode(error: unknown): string | undefined {

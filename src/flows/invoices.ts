@@ -10,6 +10,7 @@
  * open orders of the same buyer are asked for their invoices (`ErpPort.invoicesForOrder`),
  * each at most once per run; `flows.invoices.orderLookup` widens or switches this off.
  */
+import { surelyNotApplied, transientError } from '../core/errors.js';
 import { asShopInvoiceId, asShopOrderId, type ErpDocumentKey, type ErpInvoice, type ShopInvoice } from '../core/model.js';
 import type { LinkRow } from '../store/index.js';
 import { erpLabel, readCursor, shopLabel } from './common.js';
@@ -25,6 +26,8 @@ export interface InvoiceData {
   grossTotal: string;
   pdfAttached?: boolean;
   emailSent?: boolean;
+  /** When icsync last asked the shop to send the invoice e-mail (ISO, UTC): the intent, written before the call. */
+  emailAskedAt?: string;
   resume?: string;
 }
 
@@ -95,6 +98,26 @@ async function createShopInvoice(ctx: FlowContext, row: LinkRow): Promise<LinkRo
   return ledger.transition(pending.id, ctx.owner, { state: 'in_shop', shopKey: invoiceId }, { type: 'in_shop', message: `created ${shopLabel(ctx)} invoice ${invoiceId}` });
 }
 
+/**
+ * The invoice e-mail cannot be asked for twice safely: Magento sets the invoice's email_sent only
+ * once the mail is out, so after an ask whose answer was lost (a timeout while its SMTP is slow)
+ * the flag still says "not sent" while that request goes on in the shop. A second ask then would
+ * mail the buyer twice. So an earlier ask is given flows.invoices.emailSettle to finish before the
+ * flag is trusted and the e-mail asked for again.
+ */
+async function awaitEarlierEmailAsk(ctx: FlowContext, row: LinkRow, data: InvoiceData): Promise<void> {
+  if (data.emailAskedAt === undefined) return;
+  const settle = ctx.config.flows.invoices.emailSettle;
+  const since = ctx.now().getTime() - Date.parse(data.emailAskedAt);
+  if (!(since < settle)) return;
+  throw transientError({
+    target: ctx.shop.name,
+    record: { kind: 'invoice', key: row.erpKey ?? '' },
+    sentence: `The invoice e-mail was asked for ${Math.round(since / 1000)} s ago with no clear answer and the shop does not show it sent yet; icsync gives that request ${Math.round(settle / 1000)} s (flows.invoices.emailSettle) before asking again, so the buyer gets one e-mail.`,
+    retryAfterMs: settle - since,
+  });
+}
+
 async function finishInShop(ctx: FlowContext, row: LinkRow): Promise<void> {
   const { ledger } = ctx.store;
   const settings = ctx.config.flows.invoices;
@@ -110,7 +133,21 @@ async function finishInShop(ctx: FlowContext, row: LinkRow): Promise<void> {
   if (settings.sendEmail && !data.emailSent) {
     // After a crash between sending and recording, the shop's own flag says it went out.
     const current = (await ctx.shop.listInvoices(asShopOrderId(data.orderId))).find((inv) => inv.id === invoiceId);
-    if (!current?.emailSent) await ctx.shop.sendInvoiceEmail(invoiceId);
+    if (!current?.emailSent) {
+      await awaitEarlierEmailAsk(ctx, row, data);
+      data = { ...data, emailAskedAt: ctx.now().toISOString() };
+      await ledger.transition(row.id, ctx.owner, { data }, { type: 'intent', message: 'asking the shop to send the invoice e-mail' });
+      try {
+        await ctx.shop.sendInvoiceEmail(invoiceId);
+      } catch (error) {
+        // The shop said no, or the ask never left: nothing is under way, so no wait before the next ask.
+        if (surelyNotApplied(error)) {
+          const { emailAskedAt: _cleared, ...rest } = data;
+          await ledger.transition(row.id, ctx.owner, { data: rest }, { type: 'note', message: 'the invoice e-mail was not sent; it is asked for again on the next attempt' });
+        }
+        throw error;
+      }
+    }
     data = { ...data, emailSent: true };
     await ledger.transition(row.id, ctx.owner, { data }, { type: 'email_sent', message: 'invoice e-mail sent to the buyer' });
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  SyncError, businessError, classifyHttpStatus, configurationError, isSyncError, redactSecrets, toSyncError, transientError,
+  SyncError, businessError, classifyHttpStatus, configurationError, isSyncError, redactSecrets, surelyNotApplied, toSyncError, transientError,
 } from '../../src/core/errors.js';
 
 describe('classifyHttpStatus', () => {
@@ -70,5 +70,23 @@ describe('redactSecrets', () => {
     expect(clean).not.toContain('pa\\"ss');
     expect(clean).not.toContain('pa%22ss');
     expect(clean.match(/\[REDACTED\]/g)).toHaveLength(4);
+  });
+});
+
+describe('surelyNotApplied: may a failed write be asked for again at once?', () => {
+  const answered = (status: number) => transientError({ sentence: 'x', status });
+  const network = (code: string) => toSyncError(Object.assign(new Error('socket'), { code }));
+  it.each([
+    ['the target answered 503', answered(503), true],
+    ['the target answered 422', businessError({ sentence: 'x', status: 422 }), true],
+    ['a gateway gave up (502)', answered(502), false],
+    ['a gateway gave up (504)', answered(504), false],
+    ['the connection was refused', network('ECONNREFUSED'), true],
+    ['the connection was reset after sending', network('ECONNRESET'), false],
+    ['no answer within the timeout', network('UND_ERR_HEADERS_TIMEOUT'), false],
+    ['calls to the target are paused', transientError({ sentence: 'x', notSent: true }), true],
+    ['a bug', new Error('boom'), false],
+  ] as const)('%s: %s', (_what, error, expected) => {
+    expect(surelyNotApplied(error)).toBe(expected);
   });
 });

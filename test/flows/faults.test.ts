@@ -96,9 +96,12 @@ describe('convergence under faults', () => {
     // the waiting short). Anywhere, the late answer is a 503 that did nothing; on product writes
     // (idempotent upserts) the request still takes effect after the connector gave up, as
     // Magento's PHP goes on when the client hangs up. A late effect on a write that is not
-    // repeatable (invoice e-mail, comment) is left out: a look-again before it lands cannot see
-    // it, so no client could keep it from happening twice.
+    // repeatable is left out here: the order comment has no guard (a look-again before it lands
+    // cannot see it); the invoice e-mail waits flows.invoices.emailSettle, proven in
+    // invoice-email.test.ts.
     faulty.config.shop.magento.timeouts.request = SHOP_TIMEOUT_MS;
+    // A reset leaves an invoice e-mail ask open: icsync waits this long before asking again.
+    faulty.config.flows.invoices.emailSettle = 300;
     faulty.ctx = faulty.restart();
     const late = SHOP_TIMEOUT_MS * 1.5;
     await faulty.admin('magento', 'PUT', '/faults', {

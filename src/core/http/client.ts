@@ -314,13 +314,14 @@ function circuitOpenError(context: FailureContext, openedAt: number, breaker: Ci
   const details = { target: name, ...(context.record && { record: context.record }) };
   const why = lastFailure ? ` (last failure: ${lastFailure})` : '';
   if (breaker.state === CircuitState.HalfOpen) {
-    return transientError({ ...details, retryAfterMs: 0, sentence: `${name} failed several requests in a row${why}; a trial request is under way, so ${method} ${routePath} was not sent. It will be retried.` });
+    return transientError({ ...details, retryAfterMs: 0, notSent: true, sentence: `${name} failed several requests in a row${why}; a trial request is under way, so ${method} ${routePath} was not sent. It will be retried.` });
   }
   const nextTry = Math.max(openedAt + halfOpenAfterMs, Date.now());
   const waitMs = nextTry - Date.now();
   return transientError({
     ...details,
     retryAfterMs: waitMs,
+    notSent: true,
     sentence:
       `${name} failed several requests in a row${why}, so calls to it are paused (circuit open) and ${method} ${routePath} was not sent. ` +
       `The next trial request goes out at ${new Date(nextTry).toISOString()} (in ${Math.ceil(waitMs / 1000)} s).`,
