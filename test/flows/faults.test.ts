@@ -100,6 +100,9 @@ describe('convergence under faults', () => {
     // cannot see it); the invoice e-mail waits flows.invoices.emailSettle, proven in
     // invoice-email.test.ts.
     faulty.config.shop.magento.timeouts.request = SHOP_TIMEOUT_MS;
+    // Five failures in a row pause calls to a system (circuit breaker); 30 s by default, 2 s here.
+    faulty.config.shop.magento.retry.pauseFor = 2000;
+    if (faulty.config.erp.type === 'icenter') faulty.config.erp.icenter.retry.pauseFor = 2000;
     // A reset leaves an invoice e-mail ask open: icsync waits this long before asking again.
     faulty.config.flows.invoices.emailSettle = 300;
     faulty.ctx = faulty.restart();

@@ -29,6 +29,8 @@ const retrySchema = z
     attempts: positiveWholeNumber().default(4).describe('Tries of a safe (read) request on a transient failure, the first included. Writes are never retried by the connector.'),
     baseDelay: duration().default(500).describe('First back-off delay; it doubles per try, with jitter, and honours Retry-After.'),
     maxDelay: duration().default(30_000).describe('Longest back-off delay.'),
+    pauseAfterFailures: positiveWholeNumber().default(5).describe('Failed requests in a row after which calls to this system are paused (circuit breaker), so an outage is not hammered.'),
+    pauseFor: duration().default(30_000).describe('How long calls stay paused before one trial request is let through.'),
   })
   .strict();
 

@@ -29,6 +29,7 @@ export function createIcenterTransport(settings: IcenterSettings, deps: Transpor
     timeouts: { connectMs: settings.timeouts.connect, headersMs: settings.timeouts.request, bodyMs: settings.timeouts.request },
     maxConcurrent: settings.maxConcurrent,
     retry: { maxAttempts: settings.retry.attempts, baseDelayMs: settings.retry.baseDelay, maxDelayMs: settings.retry.maxDelay },
+    circuitBreaker: { failureThreshold: settings.retry.pauseAfterFailures, halfOpenAfterMs: settings.retry.pauseFor },
     tls: { ...(settings.tls.caFile ? { caFile: settings.tls.caFile } : {}), insecureSkipVerify: settings.tls.insecureSkipVerify, settingPath: 'erp.icenter.tls' },
     secrets: [settings.password],
     ...(deps.logger ? { logger: deps.logger } : {}),

@@ -72,6 +72,7 @@ export function createMagentoClient(settings: MagentoSettings, deps: ClientDeps)
     timeouts: { connectMs: settings.timeouts.connect, headersMs: settings.timeouts.request, bodyMs: settings.timeouts.request },
     maxConcurrent: settings.maxConcurrent,
     retry: { maxAttempts: 1 },
+    circuitBreaker: { failureThreshold: retry.pauseAfterFailures, halfOpenAfterMs: retry.pauseFor },
     tls: { ...(settings.tls.caFile ? { caFile: settings.tls.caFile } : {}), insecureSkipVerify: settings.tls.insecureSkipVerify, settingPath: 'shop.magento.tls' },
     defaultHeaders: { accept: 'application/json' },
     secrets,

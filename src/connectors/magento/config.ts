@@ -61,6 +61,8 @@ const retrySchema = z
     baseDelay: duration().default(250).describe('First back-off delay; it doubles per try, with jitter. A Retry-After header wins.'),
     maxDelay: duration().default(10_000).describe('Longest back-off delay.'),
     maxRetryAfter: duration().default(30_000).describe('A Retry-After longer than this ends the tries at once; the error carries the wait for the engine.'),
+    pauseAfterFailures: positiveWholeNumber().default(5).describe('Failed requests in a row after which calls to this system are paused (circuit breaker), so an outage is not hammered.'),
+    pauseFor: duration().default(30_000).describe('How long calls stay paused before one trial request is let through.'),
   })
   .strict();
 

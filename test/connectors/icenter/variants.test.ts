@@ -212,4 +212,20 @@ describe('iCenter connector against the emulator variants', () => {
       });
     }
   });
+  it('retry.pauseAfterFailures and retry.pauseFor set the circuit breaker: calls pause without reaching iCenter, then one trial goes out', async () => {
+    reset();
+    await fetchAdmin(h, 'PUT', '/faults', { rules: [{ route: 'api/vatrates', kind: 'status', status: 500 }] });
+    const port = h.makePort({ retry: { attempts: 1, baseDelay: 1, maxDelay: 1, pauseAfterFailures: 2, pauseFor: 400 } });
+    const sent = () => h.emulator.requestLog().filter((r) => /vatrates/i.test(r.path)).length;
+    const before = sent();
+    await failure(port.listCodes('vatRates'));
+    await failure(port.listCodes('vatRates'));
+    const paused = await failure(port.listCodes('vatRates'));
+    expect(paused).toMatchObject({ errorClass: 'transient', notSent: true });
+    expect(sent() - before).toBe(2);
+    await fetchAdmin(h, 'PUT', '/faults', { rules: [] });
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect((await port.listCodes('vatRates')).length).toBeGreaterThan(0);
+    expect(sent() - before).toBe(3);
+  });
 });
