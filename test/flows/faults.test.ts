@@ -95,10 +95,9 @@ describe('convergence under faults', () => {
     // Timeouts: the shop answers later than the connector waits (a short request timeout keeps
     // the waiting short). Anywhere, the late answer is a 503 that did nothing; on product writes
     // (idempotent upserts) the request still takes effect after the connector gave up, as
-    // Magento's PHP goes on when the client hangs up. A late effect on a write that is not
-    // repeatable is left out here: the order comment has no guard (a look-again before it lands
-    // cannot see it); the invoice e-mail waits flows.invoices.emailSettle, proven in
-    // invoice-email.test.ts.
+    // Magento's PHP goes on when the client hangs up. Late effects on writes that are not
+    // repeatable are left out here: the order comment is best effort and never asked for twice;
+    // the invoice e-mail waits flows.invoices.emailSettle, proven in invoice-email.test.ts.
     faulty.config.shop.magento.timeouts.request = SHOP_TIMEOUT_MS;
     // Five failures in a row pause calls to a system (circuit breaker); 30 s by default, 2 s here.
     faulty.config.shop.magento.retry.pauseFor = 2000;
