@@ -162,6 +162,27 @@ async function finishInShop(ctx: FlowContext, row: LinkRow): Promise<void> {
   }
 }
 
+/**
+ * An order invoiced before it was shipped waits in `invoice_in_shop`; once the shop ships it,
+ * the ledger calls it complete too. Only shop orders updated since the last run are read (a
+ * first or --full run has no such bound and leaves this to the next run).
+ */
+async function completeShippedSince(ctx: FlowContext, rb: ReportBuilder, options: RunOptions, since: Date): Promise<void> {
+  const { ledger } = ctx.store;
+  // An unreadable order is the orders flow's to report (it names it); here it is only passed over.
+  for await (const page of ctx.shop.orders({ updatedSince: since, onUnreadable: () => undefined })) {
+    options.signal?.throwIfAborted();
+    for (const order of page) {
+      if (!order.shipped) continue;
+      const row = await ledger.get('order', { shopKey: order.number });
+      if (row?.state !== 'invoice_in_shop') continue;
+      rb.count(options.dryRun ? 'wouldComplete' : 'completed');
+      if (options.dryRun) continue;
+      await ledger.transition(row.id, null, { state: 'complete' }, { type: 'complete', message: `the ${shopLabel(ctx)} order was shipped after it was invoiced; it is complete` });
+    }
+  }
+}
+
 /** One invoice linked to its ledger order: its own ledger row (once), and the order marked invoiced. */
 async function recordInvoice(ctx: FlowContext, rb: ReportBuilder, options: RunOptions, invoice: ErpInvoice, orderRow: LinkRow): Promise<void> {
   const { ledger } = ctx.store;
@@ -214,6 +235,7 @@ export function createInvoicesFlow(): LedgerFlow {
         }
       }
       for (let i = 0; i < unlinked.size; i += 1) rb.count('notFromShop');
+      if (since) await completeShippedSince(ctx, rb, options, since);
       if (!options.dryRun) await ctx.store.cursors.set('invoices', runStartedAt.toISOString());
       return rb.finish();
     },

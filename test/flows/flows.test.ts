@@ -187,6 +187,13 @@ describe('flows over HTTP', () => {
       await one(w, 'invoices', { full: true });
       expect(shop.invoices.size).toBe(1);
       expect(shop.emails.filter((e) => e.kind === 'invoice')).toHaveLength(1);
+
+      // Shipped after it was invoiced: the next run sees the shop order changed and completes it.
+      const orderId = (row.data as { orderId: string }).orderId;
+      await w.admin('magento', 'POST', `/orders/${orderId}/ship`, {});
+      const later = await one(w, 'invoices');
+      expect(later.counts.completed).toBe(1);
+      expect((await w.store.ledger.get('order', { shopKey: numbers.good! }))?.state).toBe('complete');
     });
 
     it('invoices: with no order link on the invoice, the buyer\'s open orders are asked; an invoice of an order not from the shop is left alone', async () => {
