@@ -23,6 +23,8 @@ export interface MagentoCall {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path below `/V1`, ids already encoded: `/orders/3`. */
   path: string;
+  /** `async-bulk` sends to `/rest/<store>/async/bulk/V1<path>` (Magento's asynchronous bulk API, answered 202). */
+  api?: 'sync' | 'async-bulk';
   /** Encoded query string without `?` (see search-criteria.ts). */
   query?: string;
   body?: unknown;
@@ -101,7 +103,7 @@ export function createMagentoClient(settings: MagentoSettings, deps: ClientDeps)
   }
 
   async function call<T>(c: MagentoCall): Promise<T> {
-    const path = `/rest/${encodeURIComponent(storeOf(c.scope))}/V1${c.path}${c.query ? `?${c.query}` : ''}`;
+    const path = `/rest/${encodeURIComponent(storeOf(c.scope))}${c.api === 'async-bulk' ? '/async/bulk' : ''}/V1${c.path}${c.query ? `?${c.query}` : ''}`;
     const body = c.body === undefined ? undefined : toJsonBody(c.body);
     const context = { doing: c.doing, secrets, ...(c.record && { record: c.record }), ...(authHint(settings) && { authHint: authHint(settings) }) };
     let renewed = false;

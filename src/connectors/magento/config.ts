@@ -83,6 +83,23 @@ const attachmentsSchema = z
   })
   .strict();
 
+const bulkSchema = z
+  .object({
+    enabled: flag()
+      .default(false)
+      .describe(
+        "Write large batches of products and stock through Magento's asynchronous bulk API (/rest/<store>/async/bulk/V1/...): one request per up to maxOperations records instead of one per product. Needs Magento's async.operations.all consumer running (cron consumers_runner or bin/magento queue:consumers:start).",
+      ),
+    minRecords: positiveWholeNumber().default(100).describe('Smallest batch sent through the bulk API; smaller ones (a daily delta) use the ordinary synchronous calls, whose errors come back at once.'),
+    maxOperations: positiveWholeNumber()
+      .pipe(z.number().max(5000, { error: "expected at most 5000 (Magento's default async input array limit)" }))
+      .default(1000)
+      .describe('Request bodies per bulk request (Magento refuses more than webapi/async/default_input_array_size_limit, 5000 by default).'),
+    pollInterval: duration().default(500).describe('First wait before reading a bulk status; it grows by half per read, up to 5 s.'),
+    waitFor: duration().default(10 * 60_000).describe('How long to wait for the consumer to carry out a bulk; records still open then fail for this run and are written again on the next.'),
+  })
+  .strict();
+
 const productDefaultsSchema = z
   .object({
     attributeSetId: positiveWholeNumber().default(4).describe('attribute_set_id of new products (4 = Default in stock installs).'),
@@ -115,6 +132,7 @@ export const magentoSettingsSchema = z
     stock: stockSchema.default(stockSchema.parse({})),
     attachments: attachmentsSchema.default(attachmentsSchema.parse({})),
     productDefaults: productDefaultsSchema.default(productDefaultsSchema.parse({})),
+    bulk: bulkSchema.default(bulkSchema.parse({})),
   })
   .strict();
 

@@ -8,6 +8,7 @@ import { createMagentoClient, type RemoteCallInfo } from './client.js';
 import type { MagentoSettings } from './config.js';
 import { createInvoicePort } from './invoices.js';
 import { createOrderPort } from './order-port.js';
+import { createBulkWriter } from './bulk.js';
 import { createProductPort } from './products.js';
 import { createStockPort } from './stock.js';
 
@@ -26,8 +27,9 @@ export type MagentoShop = ShopPort & { readonly requestsSent: number };
 export function createMagentoShop(settings: MagentoSettings, deps: MagentoDeps): MagentoShop {
   const logger = deps.logger.child({ connector: 'magento' });
   const client = createMagentoClient(settings, { logger, ...(deps.onRemoteCall && { onRemoteCall: deps.onRemoteCall }) });
-  const products = createProductPort(client, settings);
-  const stock = createStockPort(client, settings);
+  const bulk = createBulkWriter(client, settings);
+  const products = createProductPort(client, settings, bulk);
+  const stock = createStockPort(client, settings, bulk);
   const orders = createOrderPort(client, settings);
   const invoices = createInvoicePort(client, settings);
   // Closing twice (a flow and the engine both cleaning up) must be harmless.

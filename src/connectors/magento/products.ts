@@ -7,8 +7,9 @@
 import { isSyncError, businessError, toSyncError } from '../../core/errors.js';
 import type { CurrencyCode, ShopProductDraft, Sku } from '../../core/model.js';
 import type { RecordOutcome, ShopProductState } from '../../core/ports.js';
+import type { BulkWriter } from './bulk.js';
 import type { MagentoClient } from './client.js';
-import { chunk, mapLimited } from './concurrency.js';
+import { mapLimited } from './concurrency.js';
 import type { MagentoSettings } from './config.js';
 import { TARGET } from './errors.js';
 import { jsonDecimal } from './json.js';
@@ -22,8 +23,28 @@ interface MagentoProduct {
   type_id?: string;
 }
 
-// SKUs per `in` lookup: keeps the URL well under common 8 KiB limits.
-const LOOKUP_CHUNK = 50;
+// An `in` look-up names at most this many SKUs (Magento's page size cap) and this many
+// characters of SKUs, which keeps the URL well under the common 8 KiB limit once encoded.
+const LOOKUP_MAX_SKUS = 300;
+const LOOKUP_MAX_CHARS = 2_000;
+
+/** Splits SKUs into look-up lists by count and by length, so short SKUs need few requests. */
+export function lookupChunks(skus: readonly Sku[]): Sku[][] {
+  const chunks: Sku[][] = [];
+  let current: Sku[] = [];
+  let chars = 0;
+  for (const sku of skus) {
+    if (current.length > 0 && (current.length >= LOOKUP_MAX_SKUS || chars + sku.length + 1 > LOOKUP_MAX_CHARS)) {
+      chunks.push(current);
+      current = [];
+      chars = 0;
+    }
+    current.push(sku);
+    chars += sku.length + 1;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
 
 export function productBody(draft: ShopProductDraft, exists: boolean, settings: MagentoSettings): { product: Record<string, unknown>; saveOptions: true } {
   const product: Record<string, unknown> = { sku: draft.sku, name: draft.name, status: draft.enabled ? 1 : 2 };
@@ -45,7 +66,7 @@ export function productBody(draft: ShopProductDraft, exists: boolean, settings: 
   return { product, saveOptions: true };
 }
 
-export function createProductPort(client: MagentoClient, settings: MagentoSettings) {
+export function createProductPort(client: MagentoClient, settings: MagentoSettings, bulk: BulkWriter) {
   async function lookup(skus: Sku[], filter: { value: string; condition: 'in' | 'eq' }): Promise<MagentoProduct[]> {
     const query = searchCriteriaQuery({ filterGroups: [[{ field: 'sku', ...filter }]], pageSize: Math.min(300, Math.max(skus.length, 1)), currentPage: 1 });
     const page = await client.call<{ items?: MagentoProduct[] }>({
@@ -64,7 +85,7 @@ export function createProductPort(client: MagentoClient, settings: MagentoSettin
     const plain = wanted.filter((sku) => !sku.includes(','));
     const tricky = wanted.filter((sku) => sku.includes(','));
     const requests = [
-      ...chunk(plain, LOOKUP_CHUNK).map((part) => () => lookup(part, { value: part.join(','), condition: 'in' })),
+      ...lookupChunks(plain).map((part) => () => lookup(part, { value: part.join(','), condition: 'in' })),
       ...tricky.map((sku) => () => lookup([sku], { value: sku, condition: 'eq' })),
     ];
     const pages = await mapLimited(requests, settings.maxConcurrent, (run) => run());
@@ -87,20 +108,34 @@ export function createProductPort(client: MagentoClient, settings: MagentoSettin
   ): Promise<RecordOutcome<Sku>[]> {
     if (drafts.length === 0) return [];
     const existing = await findProducts(drafts.map((d) => d.sku));
+    const refused = (draft: ShopProductDraft): RecordOutcome<Sku> => ({
+      key: draft.sku,
+      ok: false,
+      error: businessError({
+        sentence: `Product ${draft.sku} is not in the shop, and products are only updated here (mode update never creates). Create it in Magento or switch the products flow to create-or-update.`,
+        target: TARGET,
+        record: { kind: 'product', key: draft.sku },
+      }),
+    });
+    const writable = drafts.filter((draft) => existing.has(draft.sku) || options.mode !== 'update');
+    if (settings.bulk.enabled && writable.length >= settings.bulk.minRecords) {
+      const outcomes = await bulk.write(
+        '/products',
+        '/products',
+        writable.map((draft) => ({ body: productBody(draft, existing.has(draft.sku), settings), record: { kind: 'product', key: draft.sku } })),
+        'products',
+      );
+      const bySku = new Map(writable.map((draft, index) => [draft.sku, outcomes[index]!]));
+      return drafts.map((draft): RecordOutcome<Sku> => {
+        const outcome = bySku.get(draft.sku);
+        if (outcome === undefined) return refused(draft);
+        return outcome.ok ? { key: draft.sku, ok: true, created: !existing.has(draft.sku) } : { key: draft.sku, ok: false, error: outcome.error };
+      });
+    }
     return mapLimited(drafts, settings.maxConcurrent, async (draft): Promise<RecordOutcome<Sku>> => {
       const record = { kind: 'product', key: draft.sku };
       const exists = existing.has(draft.sku);
-      if (!exists && options.mode === 'update') {
-        return {
-          key: draft.sku,
-          ok: false,
-          error: businessError({
-            sentence: `Product ${draft.sku} is not in the shop, and products are only updated here (mode update never creates). Create it in Magento or switch the products flow to create-or-update.`,
-            target: TARGET,
-            record,
-          }),
-        };
-      }
+      if (!exists && options.mode === 'update') return refused(draft);
       try {
         await client.call({
           method: 'POST', path: '/products', scope: 'write', body: productBody(draft, exists, settings), repeatable: true, record,

@@ -9,6 +9,7 @@
 import { businessError, isSyncError, toSyncError, type SyncError } from '../../core/errors.js';
 import type { ShopStockDraft } from '../../core/model.js';
 import type { CodeEntry, RecordOutcome } from '../../core/ports.js';
+import type { BulkWriter } from './bulk.js';
 import type { MagentoClient } from './client.js';
 import { chunk, mapLimited } from './concurrency.js';
 import type { MagentoSettings } from './config.js';
@@ -30,7 +31,7 @@ export function batchLimitFrom(error: SyncError): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-export function createStockPort(client: MagentoClient, settings: MagentoSettings) {
+export function createStockPort(client: MagentoClient, settings: MagentoSettings, bulk: BulkWriter) {
   let batchSize = settings.stock.batchSize;
 
   const failed = (rows: ShopStockDraft[], error: unknown): RecordOutcome[] =>
@@ -90,7 +91,29 @@ export function createStockPort(client: MagentoClient, settings: MagentoSettings
   async function writeStock(rows: ShopStockDraft[]): Promise<RecordOutcome[]> {
     if (rows.length === 0) return [];
     if (settings.stock.mode === 'legacy') return mapLimited(rows, settings.maxConcurrent, writeLegacy);
+    if (settings.bulk.enabled && rows.length >= settings.bulk.minRecords) return writeThroughBulk(rows);
     return (await mapLimited(chunk(rows, batchSize), settings.maxConcurrent, writeBatch)).flat();
+  }
+
+  /**
+   * One bulk operation per batch of source items. A batch Magento's consumer refused is written
+   * again through the synchronous route, which narrows a refusal down to the rows at fault.
+   */
+  async function writeThroughBulk(rows: ShopStockDraft[]): Promise<RecordOutcome[]> {
+    const batches = chunk(rows, batchSize);
+    const outcomes = await bulk.write(
+      '/inventory/source-items',
+      '/inventory/source-items',
+      batches.map((batch) => ({ body: sourceItemsBody(batch), record: { kind: 'stock', key: batch.length === 1 ? stockKey(batch[0]!) : `${stockKey(batch[0]!)} and ${batch.length - 1} more` } })),
+      'stock batches',
+    );
+    const results = await mapLimited(batches, settings.maxConcurrent, async (batch, index): Promise<RecordOutcome[]> => {
+      const outcome = outcomes[index]!;
+      if (outcome.ok) return batch.map((row) => ({ key: stockKey(row), ok: true }));
+      if (outcome.error.errorClass === 'business') return writeBatch(batch);
+      return batch.map((row) => ({ key: stockKey(row), ok: false, error: toSyncError(outcome.error, { target: TARGET, record: { kind: 'stock', key: stockKey(row) } }) }));
+    });
+    return results.flat();
   }
 
   async function listSources(): Promise<CodeEntry[]> {

@@ -36,6 +36,12 @@ export interface MagentoEmulatorOptions {
   asyncConsumer?: boolean;
   /** icsync module: largest accepted attachment (decoded bytes). */
   attachmentMaxBytes?: number;
+  /**
+   * Bodies one async bulk request may carry (`webapi/async/default_input_array_size_limit`,
+   * 5000 by default per the contract; how Magento words the refusal is not documented, so the
+   * sync limit's message is used).
+   */
+  asyncBulkArrayLimit?: number;
   /** Max `sourceItems` per request; null = no limit. Default: 20 on 2.4.3, none on 2.4.8/2.3. */
   sourceItemsBatchLimit?: number | null;
   /** `webapi/validation/input_limit_enabled` (2.4.4+): max pageSize 300. */
@@ -86,6 +92,7 @@ export interface ResolvedSettings {
   asyncConsumer: boolean;
   attachmentMaxBytes: number;
   sourceItemsBatchLimit: number | null;
+  asyncBulkArrayLimit: number;
   paging: PagingSettings;
   oauthAlgorithm: OauthAlgorithm;
   oauthMethods: string[];
@@ -122,6 +129,7 @@ export function resolveSettings(options: MagentoEmulatorOptions): ResolvedSettin
     enableIntegrationAsBearer: options.enableIntegrationAsBearer ?? !is248,
     asyncConsumer: options.asyncConsumer ?? false,
     attachmentMaxBytes: options.attachmentMaxBytes ?? 5 * 1024 * 1024,
+    asyncBulkArrayLimit: options.asyncBulkArrayLimit ?? 5000,
     sourceItemsBatchLimit: options.sourceItemsBatchLimit !== undefined ? options.sourceItemsBatchLimit : is243 ? 20 : null,
     paging: {
       repeatLastPage: options.repeatLastPage ?? version === '2.3',

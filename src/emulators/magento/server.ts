@@ -291,6 +291,9 @@ export class EmulatorRuntime {
     const body = parseJson(bodyText);
     if (asyncBulk) {
       if (!Array.isArray(body)) throw badRequest('Input data is empty');
+      if (body.length > this.settings.asyncBulkArrayLimit) {
+        throw new MagentoHttpError(400, { message: 'Maximum items of type "%type" is %max', parameters: { type: 'array', max: this.settings.asyncBulkArrayLimit } });
+      }
       const items = body.map((item) => ({ params: bulkParams(match.route.def.path, item), body: item }));
       return { status: 202, body: this.publish(match.route, scope, items, principal) };
     }
