@@ -7,6 +7,8 @@
  *
  *   npx tsx bench/catalog-sync.ts              # N = 10,000
  *   npx tsx bench/catalog-sync.ts 100000 0     # N = 100,000, 0 ms only
+ *   npx tsx bench/catalog-sync.ts 10000 0 --writes sync,bulk --no-naive
+ *       # the same sync with ordinary writes and with Magento's async bulk API, side by side
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,7 +31,8 @@ async function runChild(items: number): Promise<void> {
   const { startIcenterEmulator } = await import('../src/emulators/icenter/index.js');
   const { startMagentoEmulator } = await import('../src/emulators/magento/index.js');
   const icenter = await startIcenterEmulator({ port: 0, seed: { items, seed: 1, customers: 20, organisations: [1] }, requestLogLimit: 10 } as never);
-  const magento = await startMagentoEmulator({ seed: 'none', sourceCodes: ['default', 'maribor'], requestLogLimit: 10 });
+  // The async consumer runs, as on a shop whose cron starts consumers_runner.
+  const magento = await startMagentoEmulator({ seed: 'none', sourceCodes: ['default', 'maribor'], requestLogLimit: 10, asyncConsumer: true });
   const say = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
   // The seed is stamped at load time; a day back, so that a delta run reads only what the bench changes.
   const dayAgo = Date.now() - 86_400_000;
@@ -88,7 +91,7 @@ export interface Child {
   stop(): void;
 }
 
-export async function startChild(items: number, script = fileURLToPath(import.meta.url)): Promise<Child> {
+export async function startChild(items: number, script = fileURLToPath(import.meta.url), options: { bulk?: boolean } = {}): Promise<Child> {
   const child = spawn(process.execPath, ['--import', 'tsx', script, '--child', String(items)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines: Interface = createInterface({ input: child.stdout! });
   const queue: ((line: string) => void)[] = [];
@@ -101,10 +104,10 @@ export async function startChild(items: number, script = fileURLToPath(import.me
   const dir = mkdtempSync(join(tmpdir(), 'icsync-bench-'));
   const config = configSchema.parse({
     store: { url: `sqlite:${join(dir, 'icsync.db')}` },
-    shop: { type: 'magento', magento: { baseUrl: hello.magento.baseUrl, auth: { kind: 'oauth', consumerKey: hello.magento.consumerKey, consumerSecret: hello.magento.consumerSecret, accessToken: hello.magento.accessToken, accessTokenSecret: hello.magento.accessTokenSecret } } },
+    shop: { type: 'magento', magento: { bulk: { enabled: options.bulk === true }, baseUrl: hello.magento.baseUrl, auth: { kind: 'oauth', consumerKey: hello.magento.consumerKey, consumerSecret: hello.magento.consumerSecret, accessToken: hello.magento.accessToken, accessTokenSecret: hello.magento.accessTokenSecret } } },
     erp: { type: 'icenter', icenter: { baseUrl: hello.icenter.baseUrl, user: hello.icenter.user, password: hello.icenter.password, organisationId: 1, maxConcurrent: 2 } },
     mappings: { warehouses: { '0000001': 'default', '0000003': 'maribor', '0000005': 'default' }, orderWarehouse: '0000001', orderBook: 'VNK', vatRates: { '22': '02', '9.5': '01' }, taxClasses: { '02': 2, '01': 5 }, paymentMethods: { checkmo: '01' } },
-    flows: { products: { createNew: true, priceList: 'MPC', batchSize: 200 }, stock: { subtractPendingOrders: false, batchSize: 1000 }, orders: { shippingItem: 'SI.101.000001' } },
+    flows: { products: { createNew: true, priceList: 'MPC', batchSize: 1000 }, stock: { subtractPendingOrders: false, batchSize: 1000 }, orders: { shippingItem: 'SI.101.000001' } },
     log: { level: 'silent' },
   });
   return {
@@ -202,13 +205,15 @@ async function naive(ctx: FlowContext, skus: string[]): Promise<void> {
   }
 }
 
-async function benchOne(items: number, latencyMs: number, sample: number): Promise<Row[]> {
-  const world = await startChild(items);
+type Writes = 'sync' | 'bulk';
+
+async function benchOne(items: number, latencyMs: number, sample: number, writes: Writes, withNaive: boolean): Promise<Row[]> {
+  const world = await startChild(items, undefined, { bulk: writes === 'bulk' });
   const counter = remoteCounter();
   const ctx = await contextFor(world.config, counter);
   const rows: Row[] = [];
   const record = (phase: string, m: Measured<FlowReport[] | void>) => {
-    rows.push({ items, latencyMs, phase, seconds: m.seconds, cpuSeconds: m.cpuSeconds, peakRssMb: m.peakRssMb, erpCalls: counter.calls.icenter ?? 0, shopCalls: counter.calls.magento ?? 0, written: Array.isArray(m.value) ? summary(m.value) : '' });
+    rows.push({ items, latencyMs, phase: writes === 'bulk' ? `${phase} (bulk API)` : phase, seconds: m.seconds, cpuSeconds: m.cpuSeconds, peakRssMb: m.peakRssMb, erpCalls: counter.calls.icenter ?? 0, shopCalls: counter.calls.magento ?? 0, written: Array.isArray(m.value) ? summary(m.value) : '' });
     process.stderr.write(`${items} items, ${latencyMs} ms: ${phase} ${m.seconds} s\n`);
     counter.reset();
   };
@@ -224,6 +229,7 @@ async function benchOne(items: number, latencyMs: number, sample: number): Promi
     record('first full sync', await measure(run));
     await world.send('change 1');
     record('after 1 % changed', await measure(run));
+    if (!withNaive) return rows;
     const skus: string[] = [];
     for await (const page of ctx.erp.items({ includeInactive: false, pageSize: sample })) {
       skus.push(...page.slice(0, sample).map((i) => i.sku));
@@ -246,10 +252,18 @@ async function benchOne(items: number, latencyMs: number, sample: number): Promi
 }
 
 async function main(): Promise<void> {
-  const items = Number(process.argv[2] ?? 10_000);
-  const latencies = process.argv[3] !== undefined ? [Number(process.argv[3])] : [0, 20];
+  const args = process.argv.slice(2);
+  const flag = (name: string): string | undefined => {
+    const at = args.indexOf(name);
+    return at >= 0 ? args.splice(at, 2)[1] : undefined;
+  };
+  const writes = (flag('--writes') ?? 'sync').split(',') as Writes[];
+  const withNaive = !args.includes('--no-naive');
+  const positional = args.filter((a) => !a.startsWith('--'));
+  const items = Number(positional[0] ?? 10_000);
+  const latencies = positional[1] !== undefined ? [Number(positional[1])] : [0, 20];
   const rows: Row[] = [];
-  for (const latency of latencies) rows.push(...(await benchOne(items, latency, 200)));
+  for (const latency of latencies) for (const mode of writes) rows.push(...(await benchOne(items, latency, 200, mode, withNaive && mode === 'sync')));
   console.log('| items | latency | phase | wall s | icsync CPU s | peak RSS MB | iCenter requests | Magento requests | written |');
   console.log('|---:|---:|---|---:|---:|---:|---:|---:|---|');
   for (const r of rows) console.log(`| ${r.items} | ${r.latencyMs} ms | ${r.phase} | ${r.seconds} | ${r.cpuSeconds} | ${r.peakRssMb} | ${r.erpCalls} | ${r.shopCalls} | ${r.written} |`);

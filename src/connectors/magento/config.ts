@@ -95,7 +95,7 @@ const bulkSchema = z
       .pipe(z.number().max(5000, { error: "expected at most 5000 (Magento's default async input array limit)" }))
       .default(1000)
       .describe('Request bodies per bulk request (Magento refuses more than webapi/async/default_input_array_size_limit, 5000 by default).'),
-    pollInterval: duration().default(500).describe('First wait before reading a bulk status; it grows by half per read, up to 5 s.'),
+    pollInterval: duration().default(250).describe('First wait before reading a bulk status; it grows by half per read, up to 5 s.'),
     waitFor: duration().default(10 * 60_000).describe('How long to wait for the consumer to carry out a bulk; records still open then fail for this run and are written again on the next.'),
   })
   .strict();
