@@ -1,22 +1,18 @@
 /**
  * iCenter XML in and out (CONTRACT §1.2, §6).
  *
- * Reading: fast-xml-parser with namespace prefixes removed (local names only), attributes
- * kept, and no value parsing, so codes such as `0000003`, `02` and `978` stay strings.
- * `xsi:nil="true"` reads as null. Rows are always read through `list()`, which accepts one
- * child or many, and key fields through `field()`, which accepts an element or an
- * attribute (GetOrderStatus writes its keys as attributes).
+ * Reading: a strict streaming reader (xml-reader.ts, saxes) with namespace prefixes removed
+ * (local names only), attributes kept, and no value parsing, so codes such as `0000003`, `02`
+ * and `978` stay strings. `xsi:nil="true"` reads as null. Rows are always read through
+ * `list()`, which accepts one child or many, and key fields through `field()`, which accepts an
+ * element or an attribute (GetOrderStatus writes its keys as attributes).
  *
  * Writing: a tiny element writer with the `<?xml … encoding="utf-8"?>` prolog iCenter
  * accepted in S1; `& < >` (and quotes) are escaped; Slovene letters go as plain characters.
  */
-import { XMLParser } from 'fast-xml-parser';
+import { ATTR, createXmlReader, TEXT, XmlSyntaxError, type XmlNode } from './xml-reader.js';
 
-export type XmlNode = { [name: string]: XmlValue };
-export type XmlValue = string | null | XmlNode | XmlValue[];
-
-const ATTR = '@_';
-const TEXT = '#text';
+export type { XmlNode, XmlValue } from './xml-reader.js';
 
 /** Children that are rows of a list and must come back as arrays even when there is one. */
 const ROW_NAMES = new Set([
@@ -24,25 +20,7 @@ const ROW_NAMES = new Set([
   'Order_Invoice', 'Order_Dispatch', 'Reference', 'Attachment', 'Description',
 ]);
 
-const parser = new XMLParser({
-  removeNSPrefix: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: ATTR,
-  textNodeName: TEXT,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  processEntities: true,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  isArray: (name, jPath) => {
-    if (ROW_NAMES.has(name)) return true;
-    // Every direct child of an ArrayOf* root is a row.
-    const path = String(jPath).split('.');
-    return path.length === 2 && (path[0] ?? '').startsWith('ArrayOf');
-  },
-});
+const READER_OPTIONS = { rowNames: ROW_NAMES, arrayOfRootRows: true };
 
 export class XmlReadError extends Error {
   constructor(message: string) {
@@ -51,31 +29,43 @@ export class XmlReadError extends Error {
   }
 }
 
-/** Parses a document and returns its root element name and node. Throws XmlReadError on malformed or truncated XML. */
-export function parseXml(text: string): { root: string; node: XmlNode } {
-  const body = text.trim();
-  if (!body.startsWith('<')) throw new XmlReadError('the response is not XML');
-  let doc: Record<string, unknown>;
-  try {
-    doc = parser.parse(body) as Record<string, unknown>;
-  } catch (error) {
-    throw new XmlReadError(`the XML is malformed (${error instanceof Error ? error.message : String(error)})`);
-  }
-  const root = Object.keys(doc).find((name) => !name.startsWith('?') && !name.startsWith('!'));
-  if (!root) throw new XmlReadError('the XML has no root element');
-  // A full validation pass costs a fifth of the parse time on big pages; a body cut off in
-  // transit is caught just as well by checking that the root element is closed at the end.
-  if (!closesRoot(body, root)) throw new XmlReadError('the XML is cut off (the root element is not closed)');
-  return { root, node: asNode(doc[root]) };
+/** A reader to feed a body into as it arrives; `end()` gives what `parseXml` gives. */
+export function startXmlRead() {
+  const reader = createXmlReader(READER_OPTIONS);
+  let started = false;
+  return {
+    write(chunk: string): void {
+      if (!started) {
+        const trimmed = chunk.trimStart();
+        if (trimmed === '') return;
+        if (!trimmed.startsWith('<')) throw new XmlReadError('the response is not XML');
+        started = true;
+        chunk = trimmed;
+      }
+      reader.write(chunk);
+    },
+    end(): { root: string; node: XmlNode } {
+      if (!started) throw new XmlReadError('the response is not XML');
+      try {
+        return reader.end();
+      } catch (error) {
+        if (error instanceof XmlSyntaxError) throw new XmlReadError(describeSyntaxError(error.message));
+        throw error;
+      }
+    },
+  };
 }
 
-function closesRoot(body: string, root: string): boolean {
-  if (body.endsWith('/>')) {
-    // Self-closing root: the only element, so the last '<' opens it.
-    const start = body.lastIndexOf('<');
-    return /^<([\w.-]+:)?[\w.-]+(\s[^<>]*)?\/>$/.test(body.slice(start)) && body.slice(start + 1).replace(/^[\w.-]+:/, '').startsWith(root);
-  }
-  return new RegExp(`</([\\w.-]+:)?${root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*>$`).test(body);
+/** Parses a document and returns its root element name and node. Throws XmlReadError on malformed or truncated XML. */
+export function parseXml(text: string): { root: string; node: XmlNode } {
+  const read = startXmlRead();
+  read.write(text);
+  return read.end();
+}
+
+function describeSyntaxError(message: string): string {
+  if (/unclosed tag|unexpected end/i.test(message)) return `the XML is cut off or a tag is not closed (${message})`;
+  return `the XML is malformed (${message})`;
 }
 
 /** A self-closing element parses to '' (or to an attribute-only object): both read as an empty node. */
