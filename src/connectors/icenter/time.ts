@@ -39,11 +39,26 @@ function partsIn(utcMs: number, timeZone: string): LocalParts {
   return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
 }
 
+// Zone offsets change only at quarter-hour instants of UTC, so one look-up serves a whole
+// quarter hour: reading a page of items stamped within a few days costs a handful of Intl calls
+// instead of two per row.
+const QUARTER_HOUR_MS = 15 * 60_000;
+const offsetCache = new Map<string, Map<number, number>>();
+
 /** Offset of the zone from UTC at this instant, in ms (Ljubljana: +1h or +2h). */
 function offsetAt(utcMs: number, timeZone: string): number {
-  const p = partsIn(utcMs, timeZone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return asUtc - Math.floor(utcMs / 1000) * 1000;
+  let zone = offsetCache.get(timeZone);
+  if (!zone) offsetCache.set(timeZone, (zone = new Map()));
+  const quarter = Math.floor(utcMs / QUARTER_HOUR_MS);
+  let offset = zone.get(quarter);
+  if (offset === undefined) {
+    const start = quarter * QUARTER_HOUR_MS;
+    const p = partsIn(start, timeZone);
+    offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - start;
+    if (zone.size >= 50_000) zone.clear();
+    zone.set(quarter, offset);
+  }
+  return offset;
 }
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');

@@ -65,9 +65,10 @@ export function createXmlReader(options: XmlReaderOptions) {
     const name = localName(tag.name);
     const node: XmlNode = {};
     let hasAttributes = false;
-    for (const [attrName, value] of Object.entries(tag.attributes)) {
+    const attributes = tag.attributes;
+    for (const attrName in attributes) {
       if (attrName === 'xmlns' || attrName.startsWith('xmlns:')) continue;
-      node[ATTR + localName(attrName)] = value;
+      node[ATTR + localName(attrName)] = attributes[attrName]!;
       hasAttributes = true;
     }
     const parent = stack[stack.length - 1];
