@@ -28,8 +28,9 @@ const RULES: Rule[] = [
   // The outside contracts were named CONTRACT.md and cited as "CONTRACT §3.6"; the project's are docs/contracts/*.md.
   { pattern: /\bCONTRACT\b/g, why: 'the outside CONTRACT.md (use docs/contracts/<system>.md#<section>)' },
   { pattern: /\bcontract(?:\.md)?\s*§/gi, why: 'a section number of an outside contract (use docs/contracts/<system>.md#<section>)' },
-  // A bare section sign with a number named a section of an outside contract; RFCs keep theirs.
-  { pattern: /(?<!RFC\s?\d{3,5},?\s?)§\s?\d/g, why: 'a bare section number of an outside document (use docs/contracts/<system>.md#<section>)' },
+  // A bare section sign with a number named a section of an outside contract; published standards
+  // keep theirs ("RFC 5849 §3.4.1", "ISO 8601 §4.3", "EN 16931-1 §6").
+  { pattern: /(?<![A-Z]{2,}[\s-]?\d[\d.:-]*,?\s?)§\s?\d/g, why: 'a bare section number of an outside document (use docs/contracts/<system>.md#<section>)' },
   { pattern: /\b(?:README-swagger\.md|icenter-swagger-subset\.json|anchors\.md)\b/g, why: 'a file of the shared folder that is not in the repository', unlessTracked: (m) => m[0] },
 ];
 

@@ -56,6 +56,7 @@ describe('outside references are recognised', () => {
     ['the REST contract of the icsync module (docs/magento-module-api.md)'],
     ['https://github.com/org/repo/work/branch is a URL, not a path of this machine'],
     ['signature base string as in RFC 5849 §3.4.1'],
+    ['week dates as ISO 8601 §4.1.4 defines them'],
     ['sqlite:./data/icsync.db'],
   ])('leaves %s alone', (line) => {
     expect(outsideReferences(line, NONE)).toEqual([]);
