@@ -6,7 +6,7 @@
  *
  * Linking an invoice to its order: first by what the invoice itself says (its order key or the
  * shop order number); an invoice that says neither may still be ours, because an ERP need not
- * write the link on the invoice (iCenter: CONTRACT §3.6 links from the order side). Then the
+ * write the link on the invoice (iCenter: docs/contracts/icenter.md#issued-invoices links from the order side). Then the
  * open orders of the same buyer are asked for their invoices (`ErpPort.invoicesForOrder`),
  * each at most once per run; `flows.invoices.orderLookup` widens or switches this off.
  */

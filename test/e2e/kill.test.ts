@@ -60,7 +60,7 @@ describe('icsync run killed with SIGKILL again and again', () => {
     const size = { items: 40, erpCustomers: 10, shopCustomers: 15, orders: ORDERS };
     const seed = demoErpSeed(size);
     // Invoices carry no order link (LinkToDocument empty): the flow must find them from the order
-    // side, the path CONTRACT §3.6 prefers, and still create each shop invoice once.
+    // side, the path docs/contracts/icenter.md#issued-invoices prefers, and still create each shop invoice once.
     icenter = await startIcenterEmulator({ seed, linkToDocument: 'empty' });
     magento = await startMagentoEmulator({ seed: 'none', sourceCodes: Object.values(WAREHOUSES) });
     const customers = seedCustomers(magento.runtime.state, size.shopCustomers, 5);

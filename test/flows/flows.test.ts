@@ -197,7 +197,7 @@ describe('flows over HTTP', () => {
     });
 
     it('invoices: with no order link on the invoice, the buyer\'s open orders are asked; an invoice of an order not from the shop is left alone', async () => {
-      // CONTRACT §3.6: the invoice's LinkToDocument is not a confirmed link; here it stays empty.
+      // docs/contracts/icenter.md#issued-invoices: the invoice's LinkToDocument is not a confirmed link; here it stays empty.
       await w.admin('icenter', 'PATCH', '/settings', { linkToDocument: 'empty' });
       try {
         const company = (await w.store.ledger.get('order', { shopKey: numbers.company! }))!;

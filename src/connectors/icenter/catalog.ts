@@ -78,7 +78,7 @@ export function createCatalogReader(client: IcenterClient, settings: IcenterSett
     const pageSize = options.pageSize ?? settings.pageSize;
     for (const warehouse of options.warehouses) {
       if (looksUnpadded(warehouse)) logger.warn({ warehouse }, `warehouse code "${warehouse}" looks unpadded; iCenter codes are zero-padded (0000003)`);
-      // One warehouse per call: StockItem has no warehouse field, Qty is summed over the list [INF, CONTRACT §3.2].
+      // One warehouse per call: StockItem has no warehouse field, Qty is summed over the list [INF, docs/contracts/icenter.md#stock].
       yield* readPages(pageSize, async (page) => {
         const answer = await client.get(
           STOCK_PATH,

@@ -90,7 +90,7 @@ export function createIcenterClient(settings: IcenterSettings, transport: Transp
   function failIfError(response: RawResponse, text: string, ctx: CallContext): void {
     if (response.status >= 200 && response.status < 300) return;
     const retryAfter = header(response.headers, 'retry-after');
-    // The header carries the message as bytes of the response's code page, like the body (CONTRACT §4/§5).
+    // The header carries the message as bytes of the response's code page, like the body (docs/contracts/icenter.md#errors and docs/contracts/icenter.md#encodings).
     const raw = header(response.headers, 'x-icenter-message');
     const message = raw === undefined ? undefined : decodeHeaderText(raw);
     const retryAfterMs = retryAfter && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) * 1000 : undefined;

@@ -2,7 +2,7 @@
  * Settings of the SAOP iCenter connector (`erp.icenter` in icsync.yaml).
  *
  * Facts the public sources only show in code or infer (tagged CODE / INF in
- * /work/shared/icenter/CONTRACT.md) are settings here, so a real installation can be
+ * docs/contracts/icenter.md) are settings here, so a real installation can be
  * matched without a code change. Each such setting says so in its description.
  */
 import { z } from 'zod';
@@ -125,7 +125,7 @@ export const icenterSettingsSchema = z
       .describe('CAP: iCenter writes currencies as numeric codes. Alphabetic shop currency → iCenter CurrencyId.'),
     deltaOverlap: duration().default(300_000).describe('INF: how far before the cursor delta reads start, because the zone and inclusivity of recordDtModifiedFrom are unknown.'),
     timeZone: z.string().default('Europe/Ljubljana').describe('INF: zone of date-times iCenter writes without an offset.'),
-    // CAP (CONTRACT §2/§4, S1): success is Ok/Created AND no Error elements, warnings included; S1 rejects
+    // CAP (docs/contracts/icenter.md#write-results and docs/contracts/icenter.md#errors, S1): success is Ok/Created AND no Error elements, warnings included; S1 rejects
     // such answers. So the default fails them. The cost: a record stored with a warning is reported as
     // failed, and the error sentence says it may exist (the exactly-once look-up finds orders again).
     warningsAreSuccess: flag()

@@ -1,5 +1,5 @@
 /**
- * iCenter failures as the three SyncError classes (CONTRACT §4), each carrying iCenter's
+ * iCenter failures as the three SyncError classes (docs/contracts/icenter.md#errors), each carrying iCenter's
  * own message when it gave one:
  * - 401/403, and ResultCode Unauthorized → configuration (user, password or OrganisationId);
  * - 409 ArrayOfError, ValidationError, other 4xx, 200 with ResultCode Error/Conflict/NotFound → business;

@@ -33,7 +33,7 @@ export function createInvoicePort(client: IcenterClient, settings: IcenterSettin
     const invoice = mapInvoice(node, { timeZone: settings.timeZone, currencies }, key);
     if (invoice && !invoice.orderKey && settings.linkToDocument === 'order') {
       // INF: LinkToDocument may name the source order ("2026-VNK-12"); when it parses, it is the link.
-      // CONTRACT §3.6 does not confirm it, so the flow also asks the order side (invoicesForOrder).
+      // docs/contracts/icenter.md#issued-invoices does not confirm it, so the flow also asks the order side (invoicesForOrder).
       const link = parseDocReference(text(node, 'LinkToDocument'));
       if (link) invoice.orderKey = formatDocKey(link);
     }
@@ -112,7 +112,7 @@ export function createInvoicePort(client: IcenterClient, settings: IcenterSettin
     return out;
   }
 
-  /** Document id for the PDF: printed now (print-then-get) or the invoice's AttachmentID. All INF (CONTRACT §3.7). */
+  /** Document id for the PDF: printed now (print-then-get) or the invoice's AttachmentID. All INF (docs/contracts/icenter.md#invoice-pdf). */
   async function documentId(key: DocKey, record: { kind: string; key: string }): Promise<string> {
     if (settings.pdf.mode === 'print-then-get') {
       const result = await client.write('POST', PRINT_PATH, 'PrintInvoiceToPDF', printBody(key, settings.pdf.templateId), { doing: `printing invoice ${record.key} to PDF`, record }, { retrySafe: true });

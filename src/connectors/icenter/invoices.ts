@@ -1,5 +1,5 @@
 /**
- * Issued invoices (CONTRACT §3.6): GetInvoiceStatus rows → keys, GetInvoice → ErpInvoice.
+ * Issued invoices (docs/contracts/icenter.md#issued-invoices): GetInvoiceStatus rows → keys, GetInvoice → ErpInvoice.
  * No public working code reads invoices, so the root name is not assumed (InvoiceHeader or
  * InvoiceHeaderDetail both read) and totals are derived when a field is missing.
  */

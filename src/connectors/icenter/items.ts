@@ -1,4 +1,4 @@
-/** GetItemsGeneralData rows (CONTRACT §3.1) → ErpItem. */
+/** GetItemsGeneralData rows (docs/contracts/icenter.md#items) → ErpItem. */
 import { tryDec } from '../../core/decimal.js';
 import { asSku, asUtc, asVatRate, type ErpItem } from '../../core/model.js';
 import { parseIcenterTime } from './time.js';

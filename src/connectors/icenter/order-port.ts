@@ -2,7 +2,7 @@
  * Orders: creation with the shop's order number in OrderReference, and look-up by that
  * reference, which is what makes the exactly-once protocol work (ARCHITECTURE.md).
  *
- * Look-up by reference [CONTRACT §3.5]: GetOrderStatus?orderBook&orderReference first; CAP,
+ * Look-up by reference [docs/contracts/icenter.md#sales-orders]: GetOrderStatus?orderBook&orderReference first; CAP,
  * in some installations it returns nothing for VNK, so the fallback (orderLookup.mode) reads
  * GetOrder/{year}/{book}/{n} from the newest number downwards. The newest number is found
  * by probing upwards in doubling steps, then halving the gap, then stepping over up to

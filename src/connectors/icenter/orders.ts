@@ -1,5 +1,5 @@
 /**
- * Sales orders (CONTRACT §3.5): ErpOrderDraft → AddOrder `<OrderHeader>` body, GetOrder and
+ * Sales orders (docs/contracts/icenter.md#sales-orders): ErpOrderDraft → AddOrder `<OrderHeader>` body, GetOrder and
  * GetOrderStatus rows → ErpOrder, and the AddOrder CreateResult keys → the new order's key.
  */
 import { add, type Decimal, tryDec } from '../../core/decimal.js';

@@ -1,5 +1,5 @@
 /**
- * 1-based paging of iCenter list reads (CONTRACT §1.3): pages are read one after another,
+ * 1-based paging of iCenter list reads (docs/contracts/icenter.md#paging-and-delta-reads): pages are read one after another,
  * each exactly once, and reading stops at an empty page or a page shorter than the page
  * size [CAP S1]. When the row count divides by the page size, one empty page ends it.
  */

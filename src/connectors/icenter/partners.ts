@@ -1,5 +1,5 @@
 /**
- * Customers (CONTRACT §3.4): Customer rows → ErpPartner, and PartnerDraft → AddCustomer
+ * Customers (docs/contracts/icenter.md#customers): Customer rows → ErpPartner, and PartnerDraft → AddCustomer
  * and AddCustomerContacts bodies. Text fields pass through the windows-1250 sanitizer.
  */
 import { asPartnerCode, type CountryCode, type ErpPartner, type PartnerDraft } from '../../core/model.js';

@@ -1,4 +1,4 @@
-/** Invoice PDF (CONTRACT §3.7, all INF): PrintInvoiceToPDF body and GetDocument → bytes. */
+/** Invoice PDF (docs/contracts/icenter.md#invoice-pdf, all INF): PrintInvoiceToPDF body and GetDocument → bytes. */
 import type { DocKey } from './documents.js';
 import { list, text, type XmlNode, type XmlOut } from './xml.js';
 

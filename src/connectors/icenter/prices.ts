@@ -1,4 +1,4 @@
-/** GetPrices (CONTRACT §3.3) → ErpPrice. */
+/** GetPrices (docs/contracts/icenter.md#prices) → ErpPrice. */
 import { tryDec } from '../../core/decimal.js';
 import { asSku, asUtc, type CurrencyCode, type ErpPrice } from '../../core/model.js';
 import { parseIcenterTime } from './time.js';

@@ -1,5 +1,5 @@
 /**
- * Write results (CONTRACT §2): CreateResult / UpdateResult. Success is HTTP 2xx AND a
+ * Write results (docs/contracts/icenter.md#write-results): CreateResult / UpdateResult. Success is HTTP 2xx AND a
  * ResultCode of Ok or Created (or none) AND no Error elements [CAP S1: "HTTP 200 ni dokaz"];
  * the setting `warningsAreSuccess` lets Warning-level errors pass.
  * Keys are read into a name → value map whatever their element is called (`Key` on item

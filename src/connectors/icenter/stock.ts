@@ -1,4 +1,4 @@
-/** GetStocks (CONTRACT §3.2) → StockLevel. One call per warehouse: StockItem has no warehouse field. */
+/** GetStocks (docs/contracts/icenter.md#stock) → StockLevel. One call per warehouse: StockItem has no warehouse field. */
 import { dec } from '../../core/decimal.js';
 import { asSku, type StockLevel, type WarehouseCode } from '../../core/model.js';
 import { list, text, type XmlNode } from './xml.js';

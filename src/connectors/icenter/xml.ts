@@ -1,5 +1,5 @@
 /**
- * iCenter XML in and out (CONTRACT §1.2, §6).
+ * iCenter XML in and out (docs/contracts/icenter.md#xml).
  *
  * Reading: a strict streaming reader (xml-reader.ts, saxes) with namespace prefixes removed
  * (local names only), attributes kept, and no value parsing, so codes such as `0000003`, `02`

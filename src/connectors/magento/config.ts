@@ -1,7 +1,7 @@
 /**
  * Settings of the Magento 2 connector (`shop.magento` in icsync.yaml).
  *
- * Facts that differ between Magento releases or installations (CONTRACT.md §0) are settings
+ * Facts that differ between Magento releases or installations (docs/contracts/magento.md#what-matters-most) are settings
  * here with defaults that are safe on every 2.4 release, so a real shop can be matched
  * without a code change.
  */
@@ -118,7 +118,7 @@ export const magentoSettingsSchema = z
       .string()
       .min(1)
       .default('all')
-      .describe('Store code of product and stock writes. "all" writes global values; a store view code writes store-view overrides for every field sent (CONTRACT §1).'),
+      .describe('Store code of product and stock writes. "all" writes global values; a store view code writes store-view overrides for every field sent (docs/contracts/magento.md#base-paths-store-codes-and-scope).'),
     tls: tlsSchema.default(tlsSchema.parse({})),
     timeouts: timeoutsSchema.default(timeoutsSchema.parse({})),
     maxConcurrent: positiveWholeNumber().default(4).describe('Requests in flight at once. Hosted shops start refusing (429) beyond a handful.'),

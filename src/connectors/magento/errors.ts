@@ -1,5 +1,5 @@
 /**
- * Magento's error answers as SyncErrors, classified once here (CONTRACT §4).
+ * Magento's error answers as SyncErrors, classified once here (docs/contracts/magento.md#errors).
  * Magento sends `message` with `%1` / `%name` placeholders unfilled and the values in
  * `parameters` (array: 1-based positions; object: names), plus `errors[]` for aggregated
  * input errors; a person must read the filled-in text.

@@ -1,5 +1,5 @@
 /**
- * Invoices (CONTRACT §11) and the icsync module's PDF attachments (docs/magento-module-api.md).
+ * Invoices (docs/contracts/magento.md#invoices) and the icsync module's PDF attachments (docs/magento-module-api.md).
  *
  * Creation is offline (`capture: false`: no money moves at a gateway) and silent
  * (`notify: false`): the e-mail goes out only after the ERP's PDF is attached, through
@@ -70,7 +70,7 @@ export function createInvoicePort(client: MagentoClient, settings: MagentoSettin
     for await (const page of invoicePages(orderId)) rows.push(...page);
     const invoices: ShopInvoice[] = [];
     for (const raw of rows) {
-      // List answers may leave comments out (CONTRACT §3): read them separately then.
+      // List answers may leave comments out (docs/contracts/magento.md#request-and-response-conventions): read them separately then.
       const comments = Array.isArray(raw.comments)
         ? commentTexts(raw.comments)
         : commentTexts(

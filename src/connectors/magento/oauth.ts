@@ -1,5 +1,5 @@
 /**
- * OAuth 1.0a request signing as Magento 2.4.4+ verifies it (CONTRACT §2.3): HMAC-SHA256,
+ * OAuth 1.0a request signing as Magento 2.4.4+ verifies it (docs/contracts/magento.md#oauth-10a-signing): HMAC-SHA256,
  * RFC 5849 base string with RFC 3986 encoding, query parameters signed, JSON body never.
  * Callers keep filter indexes below 10 and always send `searchCriteria=` or a real criterion:
  * then the same signature verifies on 2.4.4–2.4.7 (natural sort) and 2.4.8 (byte sort).

@@ -1,5 +1,5 @@
 /**
- * Magento order JSON → the core `ShopOrder` (CONTRACT §9). Pure: no I/O.
+ * Magento order JSON → the core `ShopOrder` (docs/contracts/magento.md#orders). Pure: no I/O.
  *
  * - Amounts arrive as JSON numbers and become exact Decimals at once (decFromJson).
  * - Unprefixed amounts are in `order_currency_code` (what the customer paid); `base_*` in

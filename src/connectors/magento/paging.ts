@@ -1,5 +1,5 @@
 /**
- * Keyset paging over `entity_id` (CONTRACT §5, pitfall 1): every request asks for ids greater
+ * Keyset paging over `entity_id` (docs/contracts/magento.md#searchcriteria-and-paging; docs/contracts/magento.md#traps, trap 1): every request asks for ids greater
  * than the last one seen, sorted ascending, page 1. That ends on every release — 2.3 repeats the
  * last page past the end, 2.4 returns an empty one, and neither can happen here because the
  * page number never moves — and rows inserted or updated meanwhile neither shift nor repeat.

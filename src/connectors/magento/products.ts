@@ -1,5 +1,5 @@
 /**
- * Products (CONTRACT §6). Writes go through `/rest/<productWriteScope>/V1/products` (default
+ * Products (docs/contracts/magento.md#products). Writes go through `/rest/<productWriteScope>/V1/products` (default
  * `all` = global values) with the SKU in the body: POST is an upsert, and SKUs never appear
  * in a path (a `/` in a SKU breaks routing and OAuth). Only the fields icsync owns are sent;
  * a GET body is never echoed back (that would wipe images or freeze store-view values).

@@ -1,5 +1,5 @@
 /**
- * searchCriteria query strings (CONTRACT §5). Filters inside one group are OR, groups are
+ * searchCriteria query strings (docs/contracts/magento.md#searchcriteria-and-paging). Filters inside one group are OR, groups are
  * AND. The text is built here, RFC 3986-encoded, so that the bytes on the wire are exactly
  * the bytes the OAuth signature covers.
  */
@@ -52,7 +52,7 @@ export function searchCriteriaQuery(criteria: SearchCriteria): string {
   return pairs.map(([key, value]) => `${rfc3986(key)}=${rfc3986(value)}`).join('&');
 }
 
-/** Magento's date-time text: `YYYY-MM-DD HH:MM:SS` in UTC, no zone marker (CONTRACT §0.6). */
+/** Magento's date-time text: `YYYY-MM-DD HH:MM:SS` in UTC, no zone marker (docs/contracts/magento.md#dates-and-times). */
 export function magentoUtc(date: Date): string {
   return date.toISOString().slice(0, 19).replace('T', ' ');
 }

@@ -1,5 +1,5 @@
 /**
- * Stock writes (CONTRACT §7).
+ * Stock writes (docs/contracts/magento.md#stock).
  * - msi: `POST /V1/inventory/source-items` with `batchSize` rows per call (20 is accepted by
  *   every release). A 400 naming the item limit shrinks the batches to it; any other 400 is
  *   narrowed down by halving the batch, so one bad row fails alone and the rest are written.

@@ -4,7 +4,7 @@
  * (`<ArrayOfError><Error><Message>…`), or a proxy's HTML page; a person needs one line, never
  * a whole HTML document.
  *
- * Bytes are decoded the way iCenter needs (CONTRACT §5): the Content-Type charset, then strict
+ * Bytes are decoded the way iCenter needs (docs/contracts/icenter.md#encodings): the Content-Type charset, then strict
  * UTF-8, and only when the bytes are not UTF-8, windows-1250 (some iCenter answers are, with or
  * without a charset). Valid UTF-8, which is all Magento sends, decodes as before.
  */

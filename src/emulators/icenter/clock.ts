@@ -1,7 +1,7 @@
 /**
  * Time as iCenter speaks it. State keeps UTC epoch milliseconds; the wire shows local time
- * without an offset (`2026-07-15T09:48:04.173`, CONTRACT §1.2 [CAP]) and `recordDtModifiedFrom`
- * is read as local time too. Which zone that is, is [INF] (CONTRACT §1.2/§7.4: Europe/Ljubljana
+ * without an offset (`2026-07-15T09:48:04.173`, docs/contracts/icenter.md#dates-times-and-numbers [CAP]) and `recordDtModifiedFrom`
+ * is read as local time too. Which zone that is, is [INF] (docs/contracts/icenter.md#dates-times-and-numbers and #open-questions, question 4: Europe/Ljubljana
  * is the guess), so every function takes the zone: the `timeZone` setting.
  */
 export const DEFAULT_ZONE = 'Europe/Ljubljana';

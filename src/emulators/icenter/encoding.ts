@@ -1,4 +1,4 @@
-/** Byte-level text encoding of requests and responses (CONTRACT §5). */
+/** Byte-level text encoding of requests and responses (docs/contracts/icenter.md#encodings). */
 import iconv from 'iconv-lite';
 import type { ResponseEncoding } from './settings.js';
 

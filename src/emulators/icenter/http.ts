@@ -1,7 +1,7 @@
 /**
  * Request context and reply helpers shared by the route modules: query binding the way
  * ASP.NET's FromUri does it (`searchQuery.x` or plain `x`, any letter case), 1-based paging,
- * and the write results of CONTRACT §2.
+ * and the write results of docs/contracts/icenter.md#write-results.
  */
 import type { EmulatorSettings } from './settings.js';
 import type { OrgState, EmulatorState } from './model.js';
@@ -70,7 +70,7 @@ function pageWindow(ctx: Ctx): { start: number; end: number } | undefined {
   return { start: (p - 1) * size, end: p * size };
 }
 
-/** 1-based paging; without page/pageSize everything comes back (as lookups do live, CONTRACT §1.3). */
+/** 1-based paging; without page/pageSize everything comes back (as lookups do live, docs/contracts/icenter.md#paging-and-delta-reads). */
 export function paginate<T>(ctx: Ctx, rows: T[]): T[] {
   const w = pageWindow(ctx);
   return w ? rows.slice(w.start, w.end) : rows;
@@ -100,7 +100,7 @@ export function errorsNode(messages: string[], level = 'ValidationError'): XNode
   return messages.map((m) => group('Error', [el('Level', level), el('Message', m)]));
 }
 
-/** A validation rejection: 409 with a standalone ArrayOfError (CONTRACT §4 [CAP]) and x-icenter-message. */
+/** A validation rejection: 409 with a standalone ArrayOfError (docs/contracts/icenter.md#errors [CAP]) and x-icenter-message. */
 export function conflict(messages: string[]): Reply {
   return { status: 409, body: arrayOf('Error', errorsNode(messages)), headers: { 'x-icenter-message': messages[0] ?? '' } };
 }

@@ -1,7 +1,7 @@
 /**
  * The item wire shape (swagger `ItemGeneralData` and its four sections, field order kept).
  * A field outside these lists in a write body is rejected with HTTP 500, as iCenter did for
- * `ItemExcludeQtyReservation` (CONTRACT §3.1 [CAP]).
+ * `ItemExcludeQtyReservation` (docs/contracts/icenter.md#items [CAP]).
  */
 import type { ItemSection } from './model.js';
 
@@ -27,5 +27,5 @@ export const NIL_WHEN_UNSET = new Set(['ItemFirstPublished', 'SuggestFirstFreeCo
 
 export const ITEM_TOP_FIELDS = ['ItemID', 'ItemCreated', 'ItemLastModified', 'ItemTitle1', 'ItemTitle2', 'SuggestFirstFreeCode'];
 
-/** Item types iCenter accepts (from its own error message, CONTRACT §4 [CAP]). */
+/** Item types iCenter accepts (from its own error message, docs/contracts/icenter.md#errors [CAP]). */
 export const ITEM_TYPES = ['A', 'B', 'D', 'I', 'E', 'K', 'M', 'O', 'P', 'S', 'V'];

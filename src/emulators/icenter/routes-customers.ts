@@ -1,5 +1,5 @@
 /**
- * Customers (CONTRACT §3.4): GetCustomers (code, taxNumber, …), GetCustomerContacts (contactEMail),
+ * Customers (docs/contracts/icenter.md#customers): GetCustomers (code, taxNumber, …), GetCustomerContacts (contactEMail),
  * api/Customers/{Code}, AddCustomer (SuggestFirstFreeCode), AddCustomerContacts and
  * api/V2/Customers/UpdateCustomer (root `Customer` or `CustomerV2`).
  *

@@ -1,5 +1,5 @@
 /**
- * Issued invoices and their PDF (CONTRACT §3.6, §3.7): GetInvoiceStatus (paged, delta),
+ * Issued invoices and their PDF (docs/contracts/icenter.md#issued-invoices and docs/contracts/icenter.md#invoice-pdf): GetInvoiceStatus (paged, delta),
  * GetInvoice/{y}/{b}/{n}, GetInvoices (no paging), PrintInvoiceToPDF → CreateResult with a document
  * key, and api/Document/GetDocument/{apiClientID}/{id}/{attachments} → DocumentData with base64 `Data`
  * [INF: the flow is inferred from the swagger].
@@ -20,7 +20,7 @@ type ViewSettings = Pick<EmulatorSettings, 'user' | 'linkToDocument' | 'timeZone
 
 /**
  * S4 shows the keys as elements; OrdersStatus has them as attributes [CODE S5], and whether
- * InvoiceStatus does too is open (CONTRACT §7.3): the `invoiceStatusKeys` setting.
+ * InvoiceStatus does too is open (docs/contracts/icenter.md#open-questions (question 3)): the `invoiceStatusKeys` setting.
  */
 function statusNode(inv: InvoiceRecord, settings: ViewSettings & Pick<EmulatorSettings, 'invoiceStatusKeys'>): XNode {
   const { user, timeZone: zone } = settings;
@@ -92,7 +92,7 @@ export function getInvoice(ctx: Ctx): Reply {
   return xmlReply(xmlDocument(group(ctx.settings.invoiceRoot, invoiceChildren(inv, ctx.settings))));
 }
 
-/** GetInvoices → `Invoices/Invoice[]`, full header + lines, no paging (CONTRACT §3.6 [CODE]). */
+/** GetInvoices → `Invoices/Invoice[]`, full header + lines, no paging (docs/contracts/icenter.md#issued-invoices [CODE]). */
 export function getInvoices(ctx: Ctx): Reply {
   const year = ctx.query('invoiceYear');
   const book = ctx.query('invoiceBook');

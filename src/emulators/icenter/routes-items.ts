@@ -1,4 +1,4 @@
-/** Items: GetItemsGeneralData, AddItemsGeneralData, UpdateItemsGeneralData, GetItemsDescriptions (CONTRACT §3.1). */
+/** Items: GetItemsGeneralData, AddItemsGeneralData, UpdateItemsGeneralData, GetItemsDescriptions (docs/contracts/icenter.md#items). */
 import { toLocalText } from './clock.js';
 import { boolQuery, conflict, createResult, modifiedSince, paginate, updateResult, xmlReply, aspNetError, badRequest } from './http.js';
 import type { Ctx, Reply } from './http.js';
@@ -131,7 +131,7 @@ function readItemWrites(ctx: Ctx): ItemWrite[] {
   });
 }
 
-/** Foreign-code checks with iCenter's own messages (CONTRACT §4 [CAP]; the VAT one is [INF]). */
+/** Foreign-code checks with iCenter's own messages (docs/contracts/icenter.md#errors [CAP]; the VAT one is [INF]). */
 function validateCodes(org: OrgState, w: ItemWrite): string[] {
   const g = w.sections.GeneralData ?? {};
   const s = w.sections.StockData ?? {};
@@ -148,7 +148,7 @@ function validateCodes(org: OrgState, w: ItemWrite): string[] {
 function applyWrite(item: ItemRecord, w: ItemWrite, stamp: number): void {
   if ('ItemTitle1' in w.top) item.ItemTitle1 = w.top.ItemTitle1 ?? null;
   if ('ItemTitle2' in w.top) item.ItemTitle2 = w.top.ItemTitle2 ?? null;
-  // Every field sent overwrites; fields not sent stay (CONTRACT §3.1 [CAP]).
+  // Every field sent overwrites; fields not sent stay (docs/contracts/icenter.md#items [CAP]).
   for (const s of ITEM_SECTIONS) Object.assign(item.sections[s], w.sections[s] ?? {});
   item.modified = stamp;
 }

@@ -1,4 +1,4 @@
-/** Lookups, stock, prices and the version endpoint (CONTRACT §3.0, §3.2, §3.3, §3.5 books, §3.6 books). */
+/** Lookups, stock, prices and the version endpoint (docs/contracts/icenter.md: #connection-check-and-code-lists, #stock, #prices; the order and invoice books of #sales-orders and #issued-invoices). */
 import { add, isZero, toFixed, ZERO } from '../../core/decimal.js';
 import type { Decimal } from '../../core/decimal.js';
 import { toLocalText } from './clock.js';
@@ -56,7 +56,7 @@ export function apiVersion(): Reply {
 }
 
 /**
- * GetStocks: Qty summed over the requested warehouses, no warehouse field per row (CONTRACT §3.2).
+ * GetStocks: Qty summed over the requested warehouses, no warehouse field per row (docs/contracts/icenter.md#stock).
  * An unpadded code that would match when padded answers 200 with one empty row [CAP].
  */
 export function getStocks(ctx: Ctx): Reply {

@@ -1,5 +1,5 @@
 /**
- * Sales orders (CONTRACT §3.5): AddOrder (root `OrderHeader`), GetOrder/{y}/{b}/{n} (root `OrderHeader`,
+ * Sales orders (docs/contracts/icenter.md#sales-orders): AddOrder (root `OrderHeader`), GetOrder/{y}/{b}/{n} (root `OrderHeader`,
  * line number as an attribute [CAP]), GetOrderStatus (keys as attributes [CODE S5]) and
  * GetOrderProcessOverview (with invoices). No idempotency: two AddOrder calls make two orders,
  * as in iCenter; the connector must prevent duplicates.
@@ -25,7 +25,7 @@ const bool = (o: XmlObject, name: string): boolean | undefined => {
 };
 const pct = (o: XmlObject, name: string): Decimal => tryDec(str(o, name)) ?? ZERO;
 
-/** A document named in text, in the `documentReferenceFormat` setting (CONTRACT §7.8: the real format is unknown [INF]). */
+/** A document named in text, in the `documentReferenceFormat` setting (docs/contracts/icenter.md#open-questions (question 8): the real format is unknown [INF]). */
 export function documentRef(k: DocKey, format: DocumentReferenceFormat): string {
   if (format === 'year/book/number') return `${k.year}/${k.book}/${k.number}`;
   if (format === 'book year/number') return `${k.book} ${k.year}/${k.number}`;
@@ -80,7 +80,7 @@ function parseOrder(ctx: Ctx, root: XmlObject): ParsedOrder {
     if (vatPercent === undefined) errors.push(`Stopnja DDV  ${vatRateId} ne obstaja!`);
     const lineWarehouse = str(l, 'WareHouseId') || warehouseId;
     if (lineWarehouse !== warehouseId && !hasWarehouse(org, lineWarehouse)) errors.push(`Skladišče  ${lineWarehouse} ne obstaja!`);
-    // Whether a line may leave out Price, and what iCenter then charges, is open (CONTRACT §7.6 [INF]): a setting.
+    // Whether a line may leave out Price, and what iCenter then charges, is open (docs/contracts/icenter.md#open-questions (question 6) [INF]): a setting.
     const sentPrice = tryDec(str(l, 'Price'));
     const missingPrice = ctx.settings.missingLinePrice;
     if (sentPrice === undefined && missingPrice === 'reject') errors.push(`Postavka ${lineNo}: cena artikla  ${item.ItemID} ni vpisana!`);

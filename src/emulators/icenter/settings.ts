@@ -1,6 +1,6 @@
 /**
  * The behaviours the public sources leave open that a client could meet either way are settings
- * here, with the default the CONTRACT suggests (README lists the few fixed choices). Tags: [CAP]
+ * here, with the default docs/contracts/icenter.md suggests (README lists the few fixed choices). Tags: [CAP]
  * captured, [CODE] code/swagger only, [INF] inferred. Settings can change at runtime through
  * `PATCH /__admin/settings`.
  */
@@ -14,11 +14,11 @@ export type DocumentReferenceFormat = 'year-book-number' | 'year/book/number' | 
 export interface EmulatorSettings {
   user: string;
   password: string;
-  /** Response bytes. windows-1250 is what some installations send (CONTRACT §5 [CAP]). */
+  /** Response bytes. windows-1250 is what some installations send (docs/contracts/icenter.md#encodings [CAP]). */
   encoding: ResponseEncoding;
-  /** Whether Content-Type carries `; charset=…` (CONTRACT §7.10: unknown). */
+  /** Whether Content-Type carries `; charset=…` (docs/contracts/icenter.md#open-questions (question 10): unknown). */
   charsetInContentType: boolean;
-  /** GetOrderStatus returns an empty list, as in S1's installation (CONTRACT §3.5 [CAP]). */
+  /** GetOrderStatus returns an empty list, as in S1's installation (docs/contracts/icenter.md#sales-orders [CAP]). */
   getOrderStatusEmpty: boolean;
   /** CreateResult key names. Items: `SifraArtikla` [CAP]; the others are unknown [INF]. */
   keyNames: {
@@ -34,17 +34,17 @@ export interface EmulatorSettings {
   autoInvoiceDelayMs: number | null;
   /** Extra latency on every iCenterAPI request. */
   latencyMs: number;
-  /** Carry the order's OrderReference onto the invoice (CONTRACT §3.6: not confirmed) [INF]. */
+  /** Carry the order's OrderReference onto the invoice (docs/contracts/icenter.md#issued-invoices: not confirmed) [INF]. */
   orderReferenceOnInvoice: 'none' | 'Document' | 'PaymentReferenceExternal';
   /**
    * What an invoice's `LinkToDocument` holds: the source order's key (`2026-VNK-12`), or nothing.
-   * CONTRACT §3.6 lists the field but not its content and does not name it as an order link [INF];
+   * docs/contracts/icenter.md#issued-invoices lists the field but not its content and does not name it as an order link [INF];
    * `empty` is the installation where only the order side (GetOrderProcessOverview) links them.
    */
   linkToDocument: 'order' | 'empty';
-  /** GetOrder for a missing number: 404/400/500/204, or 200 with OrderNumber 0 (CONTRACT §3.5 [CAP]). */
+  /** GetOrder for a missing number: 404/400/500/204, or 200 with OrderNumber 0 (docs/contracts/icenter.md#sales-orders [CAP]). */
   getOrderMissingStatus: 200 | 204 | 400 | 404 | 500;
-  /** The one empty row GetStocks returns for an unpadded warehouse code (CONTRACT §3.2 [CAP] says `<Item>`). */
+  /** The one empty row GetStocks returns for an unpadded warehouse code (docs/contracts/icenter.md#stock [CAP] says `<Item>`). */
   unpaddedWarehouseRowElement: 'Item' | 'StockItem';
   /** GetInvoice root: by analogy with GetOrder `InvoiceHeader` [INF]. */
   invoiceRoot: 'InvoiceHeader' | 'InvoiceHeaderDetail';
@@ -57,21 +57,21 @@ export interface EmulatorSettings {
   requestLogLimit: number;
   /** TTF font for the invoice PDF; default: DejaVuSans if installed, else Helvetica (ASCII-folded). */
   pdfFontPath: string | null;
-  /** Zone of every offset-less time on the wire and in `recordDtModifiedFrom` (CONTRACT §1.2/§7.4 [INF]). */
+  /** Zone of every offset-less time on the wire and in `recordDtModifiedFrom` (docs/contracts/icenter.md#dates-times-and-numbers and #open-questions, question 4 [INF]). */
   timeZone: string;
-  /** `recordDtModifiedFrom` keeps rows modified exactly at that instant (`>=`) or only after it (`>`) (CONTRACT §7.4 [INF]). */
+  /** `recordDtModifiedFrom` keeps rows modified exactly at that instant (`>=`) or only after it (`>`) (docs/contracts/icenter.md#open-questions (question 4) [INF]). */
   modifiedFromInclusive: boolean;
   /**
    * GetCustomerContacts answer: the swagger's single `CustomerContacts` object (the first match;
    * a self-closing root when none) [CODE], or an `ArrayOfCustomerContacts` list [INF].
    */
   customerContactsShape: 'object' | 'array';
-  /** Text of Ref2Invoice, ReferenceInvoice, IDInvoiceNumber and LinkToDocument (CONTRACT §7.8 [INF]). */
+  /** Text of Ref2Invoice, ReferenceInvoice, IDInvoiceNumber and LinkToDocument (docs/contracts/icenter.md#open-questions (question 8) [INF]). */
   documentReferenceFormat: DocumentReferenceFormat;
-  /** GetInvoiceStatus keys as elements (S4) or as attributes like OrdersStatus (CONTRACT §3.6/§7.3 [INF]). */
+  /** GetInvoiceStatus keys as elements (S4) or as attributes like OrdersStatus (docs/contracts/icenter.md#issued-invoices and docs/contracts/icenter.md#open-questions (question 3) [INF]). */
   invoiceStatusKeys: 'elements' | 'attributes';
   /**
-   * An AddOrder line without `Price` (CONTRACT §7.6 [INF]): priced from the order's price list,
+   * An AddOrder line without `Price` (docs/contracts/icenter.md#open-questions (question 6) [INF]): priced from the order's price list,
    * refused with 409, or priced 0.
    */
   missingLinePrice: 'price-list' | 'reject' | 'zero';

@@ -2,7 +2,7 @@
  * XML in the style of ASP.NET's XmlSerializer, which is what iCenter (an ASP.NET Web API) writes:
  * a utf-8 prolog, xsi/xsd namespace declarations on the root and no default namespace,
  * `<X xsi:nil="true" />` for nulls, `<X />` for empty strings and empty collections, and a
- * self-closing root for an empty list (CONTRACT §1.2).
+ * self-closing root for an empty list (docs/contracts/icenter.md#xml).
  */
 import { XMLParser } from 'fast-xml-parser';
 

@@ -46,7 +46,7 @@ export function renderStockItem(state: EmulatorState, product: ProductRecord): J
   return { item_id: product.id, product_id: product.id, ...STOCK_DEFAULTS, ...product.stockConfig, qty: Number(qty), is_in_stock: inStock };
 }
 
-/** `withStockItem` false: a list item without `stock_item` (CONTRACT §6 [L], setting productListStockItem). */
+/** `withStockItem` false: a list item without `stock_item` (docs/contracts/magento.md#products [L], setting productListStockItem). */
 export function renderProduct(state: EmulatorState, product: ProductRecord, storeId: number, withStockItem = true): Json {
   const values = attributeValues(product, storeId);
   const out: Json = { id: product.id, sku: product.sku };
@@ -106,7 +106,7 @@ function incomingAttributes(input: Json): Json {
 
 /**
  * ProductRepository::save. `skuFromPath` is PUT /V1/products/{sku}'s path parameter, which wins
- * over the body. Scope (CONTRACT §1): new product → global values (plus the named store view);
+ * over the body. Scope (docs/contracts/magento.md#base-paths-store-codes-and-scope): new product → global values (plus the named store view);
  * update → `all` writes global, otherwise the store view (default view for `/rest/V1`), and a
  * store-view value equal to the global one goes back to "use default" (m2#31083 fix).
  */
@@ -171,7 +171,7 @@ function writeStoreValues(product: ProductRecord, storeId: number, attrs: Json):
 
 function applyCollections(state: EmulatorState, product: ProductRecord, input: Json, extension: Json): void {
   if (Array.isArray(extension.category_links)) product.categoryLinks = extension.category_links as Json[];
-  // [] deletes every image in every store view; absent or null keeps them (CONTRACT §6).
+  // [] deletes every image in every store view; absent or null keeps them (docs/contracts/magento.md#products).
   if (Array.isArray(input.media_gallery_entries)) product.mediaGallery = (input.media_gallery_entries as Json[]).map((entry, i) => ({ id: i + 1, ...entry }));
   if (Array.isArray(input.product_links)) product.productLinks = input.product_links as Json[];
   if (Array.isArray(input.tier_prices)) product.tierPrices = input.tier_prices as Json[];

@@ -54,7 +54,7 @@ interface LiveRule extends FaultRule {
   applied: number;
 }
 
-// Maintenance mode and proxies answer HTML pages (CONTRACT §4 [L/M]); their exact text is ours.
+// Maintenance mode and proxies answer HTML pages (docs/contracts/magento.md#errors [L/M]); their exact text is ours.
 const MAINTENANCE_HTML = '<!doctype html><html><head><title>Service Temporarily Unavailable</title></head><body><h1>Service Temporarily Unavailable</h1><p>The server is temporarily unable to service your request due to maintenance downtime.</p></body></html>';
 const TOO_MANY_HTML = '<!doctype html><html><head><title>429 Too Many Requests</title></head><body><h1>429 Too Many Requests</h1></body></html>';
 

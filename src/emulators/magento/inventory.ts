@@ -116,7 +116,7 @@ export function defaultStockQty(state: EmulatorState, sku: string): { qty: Decim
   return { qty: item?.quantity ?? ZERO, inStock: item ? item.status === 1 : false };
 }
 
-/** Legacy stock item write: lands on the default source (status follows is_in_stock) — CONTRACT §7.1 [M] for the MSI effect. */
+/** Legacy stock item write: lands on the default source (status follows is_in_stock) — docs/contracts/magento.md#stock [M] for the MSI effect. */
 export function writeDefaultStock(state: EmulatorState, sku: string, stockItem: Json): void {
   const current = getSourceItem(state, sku, DEFAULT_SOURCE);
   const qty = stockItem.qty !== undefined && stockItem.qty !== null ? dec(String(stockItem.qty)) : current?.quantity ?? ZERO;

@@ -57,18 +57,18 @@ export interface MagentoEmulatorOptions {
   twoFactorAuth?: boolean;
   /**
    * HTTP status of that refusal. Default per version: 400 on 2.4.8 (LocalizedException,
-   * CONTRACT §2.1 [H]); 401 on 2.4.3 and 2.3, where CONTRACT only has "older builds threw 401" [M].
+   * docs/contracts/magento.md#authentication [H]); 401 on 2.4.3 and 2.3, where the contract only has "older builds threw 401" [M].
    */
   twoFactorRefusalStatus?: 400 | 401;
   /**
    * A `GET /V1/orders` filter on a field that is no `sales_order` column: `'error'` answers the
-   * production 500 of the SQL error (CONTRACT §5 [L], inferred, never observed), `'empty'` matches
+   * production 500 of the SQL error (docs/contracts/magento.md#searchcriteria-and-paging [L], inferred, never observed), `'empty'` matches
    * nothing (200, no items). Default `'error'`.
    */
   unknownOrderFilterField?: 'error' | 'empty';
   /**
    * Whether `GET /V1/products` list items carry `extension_attributes.stock_item` as the single
-   * product does. CONTRACT §6 [L] says not to rely on it; default true, false = a shop without it.
+   * product does. docs/contracts/magento.md#products [L] says not to rely on it; default true, false = a shop without it.
    */
   productListStockItem?: boolean;
   /** ACL resources granted to the integration; default all. */

@@ -122,7 +122,7 @@ export function buildPlaceOrder(spec: PlaceOrderSpec): Json {
       itemsTax = add(itemsTax, row.tax);
       weight = add(weight, dec(String(row.json.row_weight)));
     } else if (line.kind === 'configurable') {
-      // Parent row carries the child SKU and all money; the child row has price 0 (CONTRACT §9).
+      // Parent row carries the child SKU and all money; the child row has price 0 (docs/contracts/magento.md#orders).
       const parent = pricedRow({ ...line, name: line.parentName }, qty, nextItem++, 'configurable', stamp);
       const child = zeroed(pricedRow({ ...line, name: line.childName ?? line.name }, qty, nextItem++, 'simple', stamp).json);
       child.parent_item_id = parent.json.item_id;
@@ -178,7 +178,7 @@ export function buildPlaceOrder(spec: PlaceOrderSpec): Json {
     base_total_due: num(grand), base_to_global_rate: 1, base_to_order_rate: 1, created_at: stamp, customer_email: email,
     ...(customer
       ? { customer_firstname: customer.firstname, customer_group_id: customer.groupId ?? 1, customer_id: customer.id, customer_is_guest: 0, customer_lastname: customer.lastname, ...(customer.taxvat ? { customer_taxvat: customer.taxvat } : {}) }
-      // Guests carry no customer_id and no customer_firstname/lastname (CONTRACT §9 [M] for the names).
+      // Guests carry no customer_id and no customer_firstname/lastname (docs/contracts/magento.md#orders [M] for the names).
       : { customer_group_id: 0, customer_is_guest: 1 }),
     customer_note_notify: 1, discount_amount: 0, email_sent: 1, global_currency_code: currency, grand_total: num(grand),
     discount_tax_compensation_amount: 0, ...(spec.incrementId ? { increment_id: spec.incrementId } : {}), is_virtual: 0, order_currency_code: currency,

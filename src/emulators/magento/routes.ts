@@ -1,4 +1,4 @@
-/** The REST route table: path, ACL resource (CONTRACT §15), body schema and handler. */
+/** The REST route table: path, ACL resource (docs/contracts/magento.md#acl-resources), body schema and handler. */
 import { addAttachment, ATTACHMENT_BODY_SCHEMA, listAttachments } from './attachments.js';
 import { deleteProduct, findProduct, productField, renderProduct, renderStockItem, requireProduct, saveProduct, updateStockItem } from './catalog.js';
 import { badRequest, entityNotFound, internalError, MagentoHttpError, noSuchEntityField } from './errors.js';
@@ -141,7 +141,7 @@ const sales: RouteDef[] = [
     handler: (ctx) => {
       const criteria = parseSearchCriteria(ctx.query);
       // sales_order is a flat table: a filter on a missing column is an SQL error, shown as the
-      // production 500 (CONTRACT §5 [L], inferred): the unknownOrderFilterField setting.
+      // production 500 (docs/contracts/magento.md#searchcriteria-and-paging [L], inferred): the unknownOrderFilterField setting.
       if (ctx.settings.unknownOrderFilterField === 'error') {
         const columns = ctx.orderColumns();
         if (criteria.filterGroups.some((group) => group.some((f) => !columns.has(f.field)))) throw internalError();

@@ -1,5 +1,5 @@
 /**
- * Orders, invoices, shipments and the order state machine of CONTRACT §13
+ * Orders, invoices, shipments and the order state machine of docs/contracts/magento.md#order-states-after-invoice-and-shipment
  * (InvoiceOrder / ShipOrder / StateResolver). Amounts are kept in the order JSON as numbers,
  * the way Magento sends them, and all arithmetic on them goes through decimals.
  */
@@ -117,7 +117,7 @@ function resolveState(order: OrderRecord): boolean {
   const current = String(order.data.state);
   if (current !== 'new' && current !== 'processing') return false;
   if (!canInvoice(order) && !canShip(order)) {
-    // Zero-total orders end "closed" (CONTRACT §13 [M]: nothing refundable, nothing to ship).
+    // Zero-total orders end "closed" (docs/contracts/magento.md#order-states-after-invoice-and-shipment [M]: nothing refundable, nothing to ship).
     const zeroTotal = cmp(d(order.data.grand_total), ZERO) === 0;
     return setState(order, zeroTotal ? 'closed' : 'complete');
   }
@@ -168,7 +168,7 @@ export function createInvoice(state: EmulatorState, orderId: number, options: Do
   const stamp = magentoDate(now);
   const data = order.data;
   // Every amount is kept twice: in the order currency and in the website's base currency
-  // (`base_*`, CONTRACT §9). Base amounts come from the rows' and the order's own base fields,
+  // (`base_*`, docs/contracts/magento.md#orders). Base amounts come from the rows' and the order's own base fields,
   // never from the order-currency ones; only a row that lacks a base field (hand-made orders)
   // gets the order amount divided by base_to_order_rate.
   const rate = cmp(d(data.base_to_order_rate ?? 1), ZERO) === 0 ? d(1) : d(data.base_to_order_rate ?? 1);
@@ -230,7 +230,7 @@ export function createInvoice(state: EmulatorState, orderId: number, options: Do
   const shippingTax = shippingDone ? ZERO_MONEY : money(d(data.shipping_tax_amount), baseOf(data, 'shipping_tax_amount'));
   const itemsTax = tax;
   tax = plus(tax, shippingTax);
-  // Magento keeps discounts negative on the order (CONTRACT §9 [M] for the sign); the invoice keeps the same sign.
+  // Magento keeps discounts negative on the order (docs/contracts/magento.md#orders [M] for the sign); the invoice keeps the same sign.
   const grand = plus(plus(plus(subtotal, shipping), tax), discount);
   const invoice: Json = {
     base_currency_code: data.base_currency_code, base_discount_amount: n(discount.base), base_grand_total: n(grand.base),
@@ -342,7 +342,7 @@ export function createShipment(state: EmulatorState, orderId: number, options: D
   }
   state.shipments.set(shipmentId, shipment);
   order.shipments.push(shipmentId);
-  // updated_at moves only when the order row changes (m2#10287; CONTRACT §9 [H] column, [M] that a
+  // updated_at moves only when the order row changes (m2#10287; docs/contracts/magento.md#orders [H] column, [M] that a
   // shipment alone leaves it): i.e. on a state change here.
   if (resolveState(order)) order.data.updated_at = stamp;
   if (options.notify) sendEmail('shipment', shipmentId);

@@ -1,6 +1,6 @@
 /**
  * Request-body validation against the official Admin REST schema (Swagger 2.0), with the
- * relaxed profile of CONTRACT §16: top-level body parameters required, nested `required`
+ * relaxed profile of docs/contracts/magento.md#validating-against-the-official-schema: top-level body parameters required, nested `required`
  * ignored, every property nullable, numeric strings coerced, `custom_attributes[].value` may be
  * an array, unknown properties refused (2.4.7+: 400; older: 500).
  * The 1.2 MB file is read once, lazily; each route gets a compiled validator tree.

@@ -60,7 +60,7 @@ function toInt(name: string, node: PhpValue | undefined): number | undefined {
 /** Reads `searchCriteria` from a parse_str result; a route that declares it makes it required. */
 export function parseSearchCriteria(query: Record<string, PhpValue>): SearchCriteria {
   const root = query.searchCriteria ?? query.search_criteria;
-  // The message is [H]; that a bare GET (no searchCriteria at all) triggers it is [M] (CONTRACT §3).
+  // The message is [H]; that a bare GET (no searchCriteria at all) triggers it is [M] (docs/contracts/magento.md#request-and-response-conventions).
   if (root === undefined) throw fieldRequired('searchCriteria');
   const criteria: SearchCriteria = { filterGroups: [], sortOrders: [] };
   for (const group of asList(pick(root, 'filter_groups', 'filterGroups'))) {
@@ -145,7 +145,7 @@ export function matchesFilter(fieldValue: unknown, filter: Filter): boolean {
       return present;
     default:
       // Magento passes unknown condition types to SQL, which fails: a 500 in production mode
-      // ([L]: inferred like the unknown column of CONTRACT §5, not observed).
+      // ([L]: inferred like the unknown column of docs/contracts/magento.md#searchcriteria-and-paging, not observed).
       throw new MagentoHttpError(500, { message: 'Internal Error. Details are available in Magento log file. Report ID: webapi-condition' });
   }
 }

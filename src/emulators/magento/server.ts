@@ -56,7 +56,7 @@ export class EmulatorRuntime {
     this.state = emptyState(this.settings.sourceCodes);
   }
 
-  // ---- store scope (CONTRACT §1) ----
+  // ---- store scope (docs/contracts/magento.md#base-paths-store-codes-and-scope) ----
   private resolveStore(rest: string): { scope: StoreScope; apiPath: string; storeCode: string | null } {
     const defaultView = this.settings.storeViews.find((s) => s.code === 'default') ?? (this.settings.storeViews[0] as ResolvedSettings['storeViews'][number]);
     const first = rest.split('/')[1] ?? '';
@@ -146,7 +146,7 @@ export class EmulatorRuntime {
     };
   }
 
-  // ---- async / bulk (CONTRACT §8) ----
+  // ---- async / bulk (docs/contracts/magento.md#async-and-bulk) ----
   private publish(route: CompiledRoute, scope: StoreScope, bodies: Array<{ params: Record<string, string>; body: unknown }>, principal: Principal): Json {
     const uuid = randomUUID();
     const service = route.def.service ?? `magento.webapi.${route.def.path.replace(/[/:]/g, '.')}`;

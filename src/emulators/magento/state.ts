@@ -3,7 +3,7 @@ import type { Decimal } from '../../core/decimal.js';
 
 export type Json = Record<string, unknown>;
 
-/** Store scope a request runs in (CONTRACT §1). storeId 0 = admin scope (`all`). */
+/** Store scope a request runs in (docs/contracts/magento.md#base-paths-store-codes-and-scope). storeId 0 = admin scope (`all`). */
 export interface StoreScope {
   storeId: number;
   websiteId: number;

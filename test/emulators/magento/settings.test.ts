@@ -1,5 +1,5 @@
 /**
- * Behaviour the contract is unsure of is a setting (CONTRACT §0 tags [M]/[L]); these tests prove
+ * Behaviour the contract is unsure of is a setting (tags [M]/[L]: docs/contracts/magento.md#tags-in-code-comments); these tests prove
  * each setting both ways over HTTP, plus the admin-token login rules (2FA refusal per version,
  * lock after 6 failures).
  */
