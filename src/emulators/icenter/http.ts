@@ -70,27 +70,35 @@ function pageWindow(ctx: Ctx): { start: number; end: number } | undefined {
   return { start: (p - 1) * size, end: p * size };
 }
 
+// A paged read of a big list: SQL Server pages with OFFSET over an index, which costs it little
+// per skipped row; an emulator that filtered the whole list again for every page made a
+// 100,000-item read quadratic and measured itself instead of the client. Each list a query
+// selects is kept for the pages that follow: page 1 (or a query not seen for a minute) builds it
+// anew, so a later read sees every change, as a real cursor over committed rows would.
+const SNAPSHOT_TTL_MS = 60_000;
+const snapshots = new WeakMap<object, Map<string, { rows: unknown[]; at: number }>>();
+
+/** The requested page of the rows `build` produces for `key` (the query without its page). */
+export function pagedSnapshot<T>(ctx: Ctx, key: string, build: () => Iterable<T>): T[] {
+  const w = pageWindow(ctx);
+  if (!w) return [...build()];
+  let byKey = snapshots.get(ctx.org);
+  if (!byKey) snapshots.set(ctx.org, (byKey = new Map()));
+  const now = Date.now();
+  let snapshot = byKey.get(key);
+  if (w.start === 0 || !snapshot || now - snapshot.at > SNAPSHOT_TTL_MS) {
+    snapshot = { rows: [...build()], at: now };
+    byKey.set(key, snapshot);
+    for (const [k, v] of byKey) if (now - v.at > SNAPSHOT_TTL_MS) byKey.delete(k);
+  }
+  snapshot.at = now;
+  return snapshot.rows.slice(w.start, w.end) as T[];
+}
+
 /** 1-based paging; without page/pageSize everything comes back (as lookups do live, docs/contracts/icenter.md#paging-and-delta-reads). */
 export function paginate<T>(ctx: Ctx, rows: T[]): T[] {
   const w = pageWindow(ctx);
   return w ? rows.slice(w.start, w.end) : rows;
-}
-
-/**
- * The same page of rows produced one by one: rows before the page are only counted and the
- * producer stops at the page's end, so reading a big list page by page stays cheap.
- */
-export function paginateLazy<T>(ctx: Ctx, rows: Iterable<T>): T[] {
-  const w = pageWindow(ctx);
-  if (!w) return [...rows];
-  const out: T[] = [];
-  let index = 0;
-  for (const row of rows) {
-    if (index >= w.start) out.push(row);
-    index += 1;
-    if (index >= w.end) break;
-  }
-  return out;
 }
 
 export const xmlReply = (body: string, status = 200): Reply => ({ status, body });

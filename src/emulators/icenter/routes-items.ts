@@ -1,6 +1,6 @@
 /** Items: GetItemsGeneralData, AddItemsGeneralData, UpdateItemsGeneralData, GetItemsDescriptions (docs/contracts/icenter.md#items). */
 import { toLocalText } from './clock.js';
-import { boolQuery, conflict, createResult, modifiedSince, paginate, updateResult, xmlReply, aspNetError, badRequest } from './http.js';
+import { boolQuery, conflict, createResult, modifiedSince, pagedSnapshot, updateResult, xmlReply, aspNetError, badRequest } from './http.js';
 import type { Ctx, Reply } from './http.js';
 import { ITEM_SECTION_FIELDS, ITEM_TOP_FIELDS, ITEM_TYPES, NIL_WHEN_UNSET } from './item-fields.js';
 import { ITEM_SECTIONS } from './model.js';
@@ -53,6 +53,14 @@ export function findItem(org: OrgState, id: string): ItemRecord | undefined {
   return index === undefined ? undefined : org.items[index];
 }
 
+const ITEM_FILTERS = ['itemID', 'includeNonActiveItems', 'recordDtModifiedFrom', 'itemType', 'itemGroupID', 'webPublish', 'parentItemID'];
+
+/** The items a query selects, paged (the filtered list is kept for the pages after the first). */
+function pagedItems(ctx: Ctx): ItemRecord[] {
+  const key = ['items', ...ITEM_FILTERS.map((name) => ctx.query(name) ?? '')].join('|');
+  return pagedSnapshot(ctx, key, () => filterItems(ctx));
+}
+
 function filterItems(ctx: Ctx): ItemRecord[] {
   const id = ctx.query('itemID');
   if (id) {
@@ -75,7 +83,7 @@ function filterItems(ctx: Ctx): ItemRecord[] {
 }
 
 export function getItemsGeneralData(ctx: Ctx): Reply {
-  const page = paginate(ctx, filterItems(ctx));
+  const page = pagedItems(ctx);
   return xmlReply(xmlDocument({ name: 'ItemsGeneralData', text: itemsXml(page, ctx.settings.timeZone), raw: true }));
 }
 
@@ -83,7 +91,7 @@ export function getItemsDescriptions(ctx: Ctx): Reply {
   const type = ctx.query('descriptionType');
   const lang = ctx.query('languageID');
   const rows: XNode[] = [];
-  for (const item of paginate(ctx, filterItems(ctx))) {
+  for (const item of pagedItems(ctx)) {
     const descriptions = item.descriptions.filter((d) => (!type || d.DescriptionType === type) && (!lang || d.LanguageID === lang));
     if (descriptions.length === 0) continue;
     rows.push(group('itemDescriptions', [

@@ -2,7 +2,7 @@
 import { add, isZero, toFixed, ZERO } from '../../core/decimal.js';
 import type { Decimal } from '../../core/decimal.js';
 import { toLocalText } from './clock.js';
-import { aspNetError, badRequest, boolQuery, listReply, modifiedSince, paginate, paginateLazy, xmlReply } from './http.js';
+import { aspNetError, badRequest, boolQuery, listReply, modifiedSince, paginate, pagedSnapshot, xmlReply } from './http.js';
 import type { Ctx, Reply } from './http.js';
 import { findItem, isActiveItem } from './routes-items.js';
 import type { ItemRecord, Lookups, PriceEntry, Row, StockEntry } from './model.js';
@@ -76,9 +76,8 @@ export function getStocks(ctx: Ctx): Reply {
   const only = ctx.query('itemId');
   const items = only ? [findItem(ctx.org, only)].filter((i) => i !== undefined) : ctx.org.items;
   const sum = (qs: Decimal[]): Decimal => (qs.length === 1 ? (qs[0] as Decimal) : add(ZERO, ...qs));
-  // Rows are produced lazily, rows before the page are only counted (as an SQL OFFSET would) and
-  // only the page is summed and turned into XML: building every row for every page made a paged
-  // read of 100,000 items take minutes.
+  // Only the requested page is summed and turned into XML: building every row for every page
+  // made a paged read of 100,000 items take minutes.
   function* rows(): Generator<{ itemId: string; quantities: Decimal[] }> {
     for (const item of items) {
       const quantities: Decimal[] = [];
@@ -93,7 +92,8 @@ export function getStocks(ctx: Ctx): Reply {
       yield { itemId: item.ItemID, quantities };
     }
   }
-  return listReply('StockItem', paginateLazy(ctx, rows()).map((r) => group('StockItem', [el('ItemID', r.itemId), el('Qty', fixed(sum(r.quantities), 3))])));
+  const key = ['stock', codes.join(','), includeZero, ctx.query('recordDtModifiedFrom') ?? '', only ?? ''].join('|');
+  return listReply('StockItem', pagedSnapshot(ctx, key, rows).map((r) => group('StockItem', [el('ItemID', r.itemId), el('Qty', fixed(sum(r.quantities), 3))])));
 }
 
 /** GetPrices: one `Price` row per item on the list (`ArrayOfPrice/Price` on the wire [CAP]). */
@@ -108,7 +108,7 @@ export function getPrices(ctx: Ctx): Reply {
   const ean = ctx.query('itemEAN');
   const active = ctx.query('active');
   const vatPercent = new Map(ctx.org.lookups.vatRates.map((v) => [v.VATRateId, v.VATRatePercent ?? '0']));
-  // As in GetStocks: rows produced lazily, XML for the requested page only.
+  // As in GetStocks: XML for the requested page only.
   function* rows(): Generator<{ item: ItemRecord; entry: PriceEntry; itemEan: string }> {
     for (const item of code ? [findItem(ctx.org, code)].filter((i) => i !== undefined) : ctx.org.items) {
       const entry = prices?.get(item.ItemID);
@@ -120,7 +120,8 @@ export function getPrices(ctx: Ctx): Reply {
     }
   }
   const nil = (n: string): XNode => el(n, null);
-  return listReply('Price', paginateLazy(ctx, rows()).map(({ item, entry, itemEan }) =>
+  const key = ['prices', listId, ctx.query('priceListDate') ?? '', ctx.query('recordDtModifiedFrom') ?? '', code ?? '', ean ?? '', active ?? ''].join('|');
+  return listReply('Price', pagedSnapshot(ctx, key, rows).map(({ item, entry, itemEan }) =>
     group('Price', [
       el('PriceListId', listId), el('PriceListDescription', list.PriceListDescription), el('ItemCode', item.ItemID),
       el('ItemEAN', itemEan), el('VATRate', fixed((vatPercent.get(item.sections.GeneralData.VATRateID ?? '') ?? '0') as Decimal, 2)),

@@ -50,6 +50,22 @@ describe('items', () => {
     expect((await call(e, `api/Item/GetItemsGeneralData?searchQuery.itemID=${p1[0]}`)).text).toContain('<ItemFirstPublished xsi:nil="true" />');
   });
 
+  it('pages a stock list from the rows selected at page 1, and a later read from page 1 sees a change', async () => {
+    const page = (n: number) => `api/Stock/GetStocks?warehouseIdList=0000001&includeZeroQuantities=true&page=${n}&pageSize=10`;
+    const all = values((await call(e, 'api/Stock/GetStocks?warehouseIdList=0000001&includeZeroQuantities=true')).text, 'ItemID');
+    const first = values((await call(e, page(1))).text, 'ItemID');
+    const target = all[all.length - 1]!;
+    expect((await admin(e, 'POST', 'stock', { warehouseId: '0000001', itemId: target, qty: '777' })).status).toBe(200);
+    const rest: string[] = [];
+    for (let n = 2; n <= Math.ceil(all.length / 10); n++) rest.push(...values((await call(e, page(n))).text, 'ItemID'));
+    expect([...first, ...rest]).toEqual(all);
+    const again = (await call(e, page(Math.ceil(all.length / 10)))).text;
+    expect(again).not.toContain('<Qty>777.000</Qty>');
+    let seen = false;
+    for (let n = 1; n <= Math.ceil(all.length / 10); n++) seen ||= (await call(e, page(n))).text.includes(`<ItemID>${target}</ItemID><Qty>777.000</Qty>`);
+    expect(seen).toBe(true);
+  });
+
   it('adds, rejects a duplicate with the real 409 message, patches only the fields sent, and filters delta in Ljubljana time', async () => {
     const body = `<?xml version="1.0" encoding="utf-8"?><ItemsGeneralData><ItemGeneralData><ItemID>NW.1</ItemID><ItemTitle1>Žlica</ItemTitle1><ItemTitle2>Stara</ItemTitle2>
       <SuggestFirstFreeCode>true</SuggestFirstFreeCode><GeneralData><ItemType>B</ItemType><ItemUnitOfMeas>kom</ItemUnitOfMeas><VATRateID>02</VATRateID><ItemEANCode>3830000000001</ItemEANCode></GeneralData>
