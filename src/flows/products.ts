@@ -6,7 +6,7 @@
 import { tryDec, type Decimal } from '../core/decimal.js';
 import type { ErpItem, ErpPrice, ShopProductDraft } from '../core/model.js';
 import { SyncError } from '../core/errors.js';
-import type { LinkRow } from '../store/index.js';
+import { openScratch, type LinkRow, type Scratch } from '../store/index.js';
 import { aboutRecord, asSyncError, chunk, erpLabel, readCursor, recordBatchFailure, shopLabel } from './common.js';
 import { contentHash } from './hash.js';
 import { productDraft, productMappingFrom, withPrice, type ProductMapping } from './product-draft.js';
@@ -37,12 +37,13 @@ async function vatPercents(ctx: FlowContext): Promise<Map<string, Decimal>> {
   return percents;
 }
 
-async function loadPrices(ctx: FlowContext, priceList: string, changedSince: Date | undefined): Promise<Map<string, ErpPrice>> {
-  const prices = new Map<string, ErpPrice>();
+/** Keeps the price list (all of it, or what changed since the cursor) in the run's scratch file, by SKU. */
+async function keepPrices(ctx: FlowContext, scratch: Scratch, priceList: string, changedSince: Date | undefined): Promise<void> {
   const options = changedSince === undefined ? { priceList } : { priceList, changedSince };
-  for await (const page of ctx.erp.prices(options)) for (const price of page) prices.set(price.sku, price);
-  return prices;
+  for await (const page of ctx.erp.prices(options)) scratch.put(PRICES, page.map((price): [string, ErpPrice] => [price.sku, price]));
 }
+
+const PRICES = 'price';
 
 export function createProductsFlow(): BatchFlow {
   return {
@@ -54,45 +55,54 @@ export function createProductsFlow(): BatchFlow {
       const runStartedAt = ctx.now();
       const since = await readCursor(ctx, 'products', options.full);
       const mapping = productMappingFrom(ctx.config, settings.priceList ? await vatPercents(ctx) : undefined);
-      // A full run holds the whole price list (one short entry per SKU); a delta run only the changed prices.
-      const prices = settings.priceList ? await loadPrices(ctx, settings.priceList, since) : new Map<string, ErpPrice>();
-      const writer = productWriter(ctx, options, rb);
+      // The price list waits in a scratch file, not in memory: a full run's list has one entry per SKU.
+      const scratch = openScratch();
+      try {
+        if (settings.priceList) await keepPrices(ctx, scratch, settings.priceList, since);
+        const pricesOf = (skus: string[]): Map<string, ErpPrice> => (settings.priceList ? scratch.get<ErpPrice>(PRICES, skus) : new Map());
+        const writer = productWriter(ctx, options, rb);
 
-      const seen = new Set<string>();
-      let done = 0;
-      for await (const page of ctx.erp.items({ ...(since && { changedSince: since }), includeInactive: settings.includeInactive })) {
-        options.signal?.throwIfAborted();
-        rb.count('read', page.length);
-        const rows = await ctx.store.ledger.getMany('product', 'shop', page.map((item) => item.sku));
-        const candidates = page.map((item) => candidateFromItem(item, prices.get(item.sku), rows.get(item.sku), mapping, since !== undefined));
-        if (since !== undefined) for (const item of page) seen.add(item.sku);
-        await writer.apply(candidates);
-        done += page.length;
-        options.onProgress?.({ phase: 'products', done });
-      }
-
-      if (since !== undefined) {
-        // Price-only changes: the item did not change, its stored draft gets the new price.
-        const priceOnly = [...prices.keys()].filter((sku) => !seen.has(sku));
-        for (const part of chunk(priceOnly, 500)) {
-          const rows = await ctx.store.ledger.getMany('product', 'shop', part);
-          const candidates: Candidate[] = [];
-          for (const sku of part) {
-            const row = rows.get(sku);
-            const data = row?.data as ProductData | undefined;
-            if (!row || !data?.draft) continue;
-            candidates.push({ draft: withPrice(data.draft, prices.get(sku)!, data.vatRate, mapping), vatRate: data.vatRate, row });
-          }
-          rb.count('priceOnly', candidates.length);
+        const seen = new Set<string>();
+        let done = 0;
+        for await (const page of ctx.erp.items({ ...(since && { changedSince: since }), includeInactive: settings.includeInactive })) {
+          options.signal?.throwIfAborted();
+          rb.count('read', page.length);
+          const skus = page.map((item) => item.sku);
+          const rows = await ctx.store.ledger.getMany('product', 'shop', skus);
+          const prices = pricesOf(skus);
+          const candidates = page.map((item) => candidateFromItem(item, prices.get(item.sku), rows.get(item.sku), mapping, since !== undefined));
+          if (since !== undefined) for (const item of page) seen.add(item.sku);
           await writer.apply(candidates);
+          done += page.length;
+          options.onProgress?.({ phase: 'products', done });
         }
-        // Records refused before (or marked for resync) are tried again from their stored draft.
-        const retry = await ctx.store.ledger.list({ kind: 'product', states: RETRY_STATES, limit: 1000 });
-        const candidates = retry
-          .filter((row) => row.shopKey && !seen.has(row.shopKey) && (row.data as ProductData | null)?.draft)
-          .map((row) => ({ ...(row.data as ProductData), row }));
-        rb.count('retried', candidates.length);
-        await writer.apply(candidates, true);
+
+        if (since !== undefined) {
+          // Price-only changes: the item did not change, its stored draft gets the new price.
+          for (const keys of settings.priceList ? scratch.keys(PRICES, 500) : []) {
+            const part = keys.filter((sku) => !seen.has(sku));
+            const prices = pricesOf(part);
+            const rows = await ctx.store.ledger.getMany('product', 'shop', part);
+            const candidates: Candidate[] = [];
+            for (const sku of part) {
+              const row = rows.get(sku);
+              const data = row?.data as ProductData | undefined;
+              if (!row || !data?.draft) continue;
+              candidates.push({ draft: withPrice(data.draft, prices.get(sku)!, data.vatRate, mapping), vatRate: data.vatRate, row });
+            }
+            rb.count('priceOnly', candidates.length);
+            await writer.apply(candidates);
+          }
+          // Records refused before (or marked for resync) are tried again from their stored draft.
+          const retry = await ctx.store.ledger.list({ kind: 'product', states: RETRY_STATES, limit: 1000 });
+          const candidates = retry
+            .filter((row) => row.shopKey && !seen.has(row.shopKey) && (row.data as ProductData | null)?.draft)
+            .map((row) => ({ ...(row.data as ProductData), row }));
+          rb.count('retried', candidates.length);
+          await writer.apply(candidates, true);
+        }
+      } finally {
+        scratch.close();
       }
 
       if (!options.dryRun) await ctx.store.cursors.set('products', runStartedAt.toISOString());

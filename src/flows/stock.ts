@@ -6,6 +6,7 @@ import { configurationError, SyncError } from '../core/errors.js';
 import type { Decimal } from '../core/decimal.js';
 import type { ShopStockDraft, Sku } from '../core/model.js';
 import { asWarehouse } from '../core/model.js';
+import { openScratch, type ScratchStockRow } from '../store/index.js';
 import { aboutRecord, asSyncError, chunk, recordBatchFailure } from './common.js';
 import { contentHash } from './hash.js';
 import { orderWarehouse } from './order-mapping.js';
@@ -45,18 +46,28 @@ export function createStockFlow(): BatchFlow {
           options.onProgress?.({ phase: 'stock', done });
         }
       } else {
-        // Several warehouses feed one source: the sums need every page before anything is written.
-        const sums = new Map<string, { sku: Sku; source: string; quantity: Decimal }>();
-        for await (const page of stream) {
-          options.signal?.throwIfAborted();
-          rb.count('read', page.length);
-          accumulateStock(sums, page, warehouses);
-        }
-        const drafts = [...sums.values()].map((row) => stockDraft(row, pending, pendingSource));
-        for (const part of chunk(drafts, 5000)) {
-          await writer.apply(part);
-          done += part.length;
-          options.onProgress?.({ phase: 'stock', done, total: drafts.length });
+        // Several warehouses feed one source: every page is read before anything is written. The rows
+        // wait in a scratch file and come back summed per sku@source, so memory stays flat.
+        const scratch = openScratch();
+        try {
+          for await (const page of stream) {
+            options.signal?.throwIfAborted();
+            rb.count('read', page.length);
+            const mapped: ScratchStockRow[] = [];
+            for (const row of page) {
+              const source = warehouses[row.warehouse];
+              if (source !== undefined) mapped.push({ sku: row.sku, source, quantity: row.quantity });
+            }
+            scratch.addStock(mapped);
+          }
+          for (const part of scratch.summedStock(5000)) {
+            options.signal?.throwIfAborted();
+            await writer.apply(part.map((row) => stockDraft({ ...row, sku: row.sku as Sku }, pending, pendingSource)));
+            done += part.length;
+            options.onProgress?.({ phase: 'stock', done });
+          }
+        } finally {
+          scratch.close();
         }
       }
       return rb.finish();

@@ -20,6 +20,7 @@ export type * from './types.js';
 export { ENTITY_KINDS } from './types.js';
 export { KeyConflictError, LeaseLostError, LinkNotFoundError, StoreConfigError, StoreError } from './errors.js';
 export { DEFAULT_SQLITE_PATH, parseStoreUrl } from './target.js';
+export { openScratch, type Scratch, type ScratchStockRow } from './scratch.js';
 
 /** The subset of a pino logger the store uses. */
 export interface StoreLogger {
