@@ -60,11 +60,12 @@ export function createStockFlow(): BatchFlow {
             }
             scratch.addStock(mapped);
           }
+          const total = scratch.summedStockCount();
           for (const part of scratch.summedStock(5000)) {
             options.signal?.throwIfAborted();
             await writer.apply(part.map((row) => stockDraft({ ...row, sku: row.sku as Sku }, pending, pendingSource)));
             done += part.length;
-            options.onProgress?.({ phase: 'stock', done });
+            options.onProgress?.({ phase: 'stock', done, total });
           }
         } finally {
           scratch.close();

@@ -30,6 +30,8 @@ export interface Scratch {
   addStock(rows: readonly ScratchStockRow[]): void;
   /** The sums per sku@source in pages of `pageSize`, ordered by source then SKU. */
   summedStock(pageSize: number): Generator<ScratchStockRow[]>;
+  /** How many sku@source sums `summedStock` will give (for a progress bar's total). */
+  summedStockCount(): number;
   /** Keeps values by key (the last one put wins), e.g. a price list by SKU. */
   put(kind: string, entries: Iterable<[key: string, value: unknown]>): void;
   /** The values kept under these keys. */
@@ -60,18 +62,25 @@ export function openScratch(folder = tmpdir()): Scratch {
   });
   let indexed = false;
   let closed = false;
+  // One index after the inserts is cheaper than keeping it up during them.
+  const ensureIndex = (): void => {
+    if (indexed) return;
+    db.exec('CREATE INDEX stock_key ON stock (source, sku)');
+    indexed = true;
+  };
 
   return {
     addStock(rows) {
       for (let i = 0; i < rows.length; i += INSERT_BATCH) addStockBatch(rows.slice(i, i + INSERT_BATCH));
     },
 
+    summedStockCount() {
+      ensureIndex();
+      return (db.prepare('SELECT COUNT(*) AS n FROM (SELECT 1 FROM stock GROUP BY source, sku)').get() as { n: number }).n;
+    },
+
     *summedStock(pageSize) {
-      if (!indexed) {
-        // One index after the inserts is cheaper than keeping it up during them.
-        db.exec('CREATE INDEX stock_key ON stock (source, sku)');
-        indexed = true;
-      }
+      ensureIndex();
       let page: ScratchStockRow[] = [];
       let current: ScratchStockRow | undefined;
       const rows = db.prepare('SELECT source, sku, quantity FROM stock ORDER BY source, sku').iterate() as IterableIterator<{ source: string; sku: string; quantity: string }>;

@@ -26,6 +26,7 @@ describe('scratch', () => {
         { sku: 'A', source: 'default', quantity: q('-0.005') },
         { sku: 'C', source: 'default', quantity: q('7.250') },
       ]);
+      expect(scratch.summedStockCount()).toBe(4);
       const pages = [...scratch.summedStock(2)];
       expect(pages.map((p) => p.length)).toEqual([2, 2]);
       expect(pages.flat().map((r) => [r.source, r.sku, String(r.quantity)])).toEqual([
