@@ -2,7 +2,7 @@
 declare(strict_types=1);
 
 // The module's webhook side from the command line, for icsync's cross-language tests:
-//   php webhook-cli.php deliver URL       (secret in ICSYNC_WEBHOOK_SECRET) records an order's events in
+//   php webhook-cli.php deliver URL       (secret in ICSYNC_WEBHOOK_SECRET) records an order's events (placed; then invoiced, shipped and a buyer change) in
 //                                         an SQLite outbox and delivers them with the real Deliverer
 //                                         and HTTP transport; prints the result as JSON
 //   php webhook-cli.php sign|verify       reads {"secret","timestamp"|"now","body"[,"header"]} as JSON on stdin
