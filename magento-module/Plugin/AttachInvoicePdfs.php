@@ -28,7 +28,12 @@ final class AttachInvoicePdfs
         if ($invoiceId === null || !isset($data['parts']) || !is_array($data['parts'])) {
             return null;
         }
-        foreach ($this->attachments->forInvoice($invoiceId) as $file) {
+        $files = $this->attachments->forInvoice($invoiceId);
+        if ($files === []) {
+            return null;
+        }
+        $this->pending->markAttached();
+        foreach ($files as $file) {
             $data['parts'][] = $this->partFactory->create([
                 'content' => $file['content'],
                 'type' => $file['mime_type'],

@@ -12,10 +12,23 @@ namespace Icsync\ErpSync\Model\Attachment;
 final class PendingInvoiceEmail
 {
     private ?int $invoiceId = null;
+    private bool $attached = false;
 
     public function note(?int $invoiceId): void
     {
         $this->invoiceId = $invoiceId;
+        $this->attached = false;
+    }
+
+    /** The documents are in this mail already (one of the two mail stacks added them). */
+    public function markAttached(): void
+    {
+        $this->attached = true;
+    }
+
+    public function attached(): bool
+    {
+        return $this->attached;
     }
 
     /** The invoice of the mail being built, if it is an invoice mail. */
@@ -27,6 +40,7 @@ final class PendingInvoiceEmail
     public function clear(): void
     {
         $this->invoiceId = null;
+        $this->attached = false;
     }
 
     /**

@@ -9,6 +9,7 @@ use Icsync\ErpSync\Model\Attachment\MailAttachments;
 use Icsync\ErpSync\Model\Attachment\PendingInvoiceEmail;
 use Icsync\ErpSync\Model\Attachment\SqlAttachmentStore;
 use Icsync\ErpSync\Model\Attachment\SqlInvoiceLookup;
+use Icsync\ErpSync\Model\Attachment\SymfonyMailAttachments;
 use Icsync\ErpSync\Model\Config\ArrayModuleConfig;
 use Icsync\ErpSync\Model\Data\InvoiceAttachment;
 use Icsync\ErpSync\Model\Db\PdoDatabase;
@@ -146,9 +147,9 @@ final class Harness
     }
 
     /**
-     * Magento's InvoiceSender, reduced to the mail-building calls the module hooks: the template
-     * variables name the invoice, then the MIME message is created from its parts, then the
-     * transport is returned. The parts the module's plugins produced are recorded.
+     * Magento's InvoiceSender on 2.4.0–2.4.7, reduced to the mail-building calls the module hooks:
+     * the template variables name the invoice, then the MIME message is created from its parts,
+     * then the transport is returned. The parts the module's plugins produced are recorded.
      */
     private function sendInvoiceEmail(int $invoiceId): array
     {
@@ -156,8 +157,9 @@ final class Harness
             return [404, ['message' => "The entity that was requested doesn't exist. Verify the entity and try again."]];
         }
         $pending = new PendingInvoiceEmail();
-        $capture = new CaptureInvoiceEmail($pending);
-        $attach = new AttachInvoicePdfs($pending, new MailAttachments(new SqlAttachmentStore($this->db)), new MimePartInterfaceFactory());
+        $mailAttachments = new MailAttachments(new SqlAttachmentStore($this->db));
+        $capture = new CaptureInvoiceEmail($pending, $mailAttachments, new SymfonyMailAttachments());
+        $attach = new AttachInvoicePdfs($pending, $mailAttachments, new MimePartInterfaceFactory());
         $builder = new TransportBuilder();
         $capture->beforeSetTemplateVars($builder, ['invoice_id' => $invoiceId, 'invoice' => null]);
         $data = ['parts' => [['content' => '<p>Your invoice</p>', 'type' => 'text/html']]];

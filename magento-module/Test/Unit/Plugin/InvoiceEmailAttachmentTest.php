@@ -8,6 +8,7 @@ use Icsync\ErpSync\Model\Attachment\MailAttachments;
 use Icsync\ErpSync\Model\Attachment\PendingInvoiceEmail;
 use Icsync\ErpSync\Model\Attachment\SqlAttachmentStore;
 use Icsync\ErpSync\Model\Attachment\SqlInvoiceLookup;
+use Icsync\ErpSync\Model\Attachment\SymfonyMailAttachments;
 use Icsync\ErpSync\Model\Config\ArrayModuleConfig;
 use Icsync\ErpSync\Model\Db\PdoDatabase;
 use Icsync\ErpSync\Model\SystemClock;
@@ -18,8 +19,12 @@ use Magento\Framework\Mail\MimeMessageInterfaceFactory;
 use Magento\Framework\Mail\MimePartInterfaceFactory;
 use Magento\Framework\Mail\Template\TransportBuilder;
 use PHPUnit\Framework\TestCase;
+use Symfony\Component\Mime\Email;
+use Symfony\Component\Mime\Part\DataPart;
+use Symfony\Component\Mime\Part\Multipart\MixedPart;
+use Symfony\Component\Mime\Part\TextPart;
 
-/** The two plugins in the order Magento 2.4's TransportBuilder calls them for one mail. */
+/** The two plugins in the order Magento 2.4's TransportBuilder calls them for one mail (Laminas mail up to 2.4.7, Symfony Mime from 2.4.8). */
 final class InvoiceEmailAttachmentTest extends TestCase
 {
     private PdoDatabase $db;
@@ -35,8 +40,9 @@ final class InvoiceEmailAttachmentTest extends TestCase
         $this->db = new PdoDatabase($pdo);
         $this->service = new AttachmentService(new SqlAttachmentStore($this->db), new SqlInvoiceLookup($this->db), new ArrayModuleConfig(), new SystemClock());
         $this->pending = new PendingInvoiceEmail();
-        $this->capture = new CaptureInvoiceEmail($this->pending);
-        $this->attach = new AttachInvoicePdfs($this->pending, new MailAttachments(new SqlAttachmentStore($this->db)), new MimePartInterfaceFactory());
+        $mailAttachments = new MailAttachments(new SqlAttachmentStore($this->db));
+        $this->capture = new CaptureInvoiceEmail($this->pending, $mailAttachments, new SymfonyMailAttachments());
+        $this->attach = new AttachInvoicePdfs($this->pending, $mailAttachments, new MimePartInterfaceFactory());
     }
 
     private function invoice(): int
@@ -44,16 +50,76 @@ final class InvoiceEmailAttachmentTest extends TestCase
         return $this->db->insert('sales_invoice', ['order_id' => $this->db->insert('sales_order', ['customer_id' => null])]);
     }
 
-    /** One mail: template variables, then the MIME message from its parts, then the transport. */
-    private function buildMail(array $templateVars): array
+    /** One mail up to 2.4.7: template variables, then the MIME message from its parts, then the transport. */
+    private function buildMail(array $templateVars, ?object $transport = null): array
     {
         $builder = new TransportBuilder();
         $this->capture->beforeSetTemplateVars($builder, $templateVars);
         $data = ['parts' => ['body']];
         $arguments = $this->attach->beforeCreate(new MimeMessageInterfaceFactory(), $data) ?? [$data];
         $message = (new MimeMessageInterfaceFactory())->create(...$arguments);
-        $this->capture->afterGetTransport($builder, 'transport');
+        $this->capture->afterGetTransport($builder, $transport ?? 'transport');
         return $message['parts'];
+    }
+
+    /** A transport as Magento 2.4.8 returns it: its message wraps a Symfony Email. */
+    private static function symfonyTransport(Email $email): object
+    {
+        return new class ($email) {
+            public function __construct(private Email $email)
+            {
+            }
+
+            public function getMessage(): object
+            {
+                return new class ($this->email) {
+                    public function __construct(private Email $email)
+                    {
+                    }
+
+                    public function getSymfonyMessage(): Email
+                    {
+                        return $this->email;
+                    }
+                };
+            }
+        };
+    }
+
+    /** One mail from 2.4.8: template variables, then the finished transport (no MIME factory). */
+    private function buildSymfonyMail(array $templateVars): Email
+    {
+        $email = (new Email())->setBody(new TextPart('<p>Your invoice</p>', 'utf-8', 'html'));
+        $builder = new TransportBuilder();
+        $this->capture->beforeSetTemplateVars($builder, $templateVars);
+        self::assertSame($transport = self::symfonyTransport($email), $this->capture->afterGetTransport($builder, $transport));
+        return $email;
+    }
+
+    public function testOn248TheSymfonyMessageBecomesMixedWithThePdfs(): void
+    {
+        $invoice = $this->invoice();
+        $this->service->add($invoice, 'racun.pdf', 'application/pdf', base64_encode('%PDF-1 a'));
+        $email = $this->buildSymfonyMail(['invoice_id' => $invoice]);
+        $body = $email->getBody();
+        self::assertInstanceOf(MixedPart::class, $body);
+        [$text, $pdf] = $body->getParts();
+        self::assertInstanceOf(TextPart::class, $text);
+        self::assertSame('<p>Your invoice</p>', $text->body);
+        self::assertInstanceOf(DataPart::class, $pdf);
+        self::assertSame(['%PDF-1 a', 'racun.pdf', 'application/pdf'], [$pdf->body, $pdf->getFilename(), $pdf->getContentType()]);
+        self::assertNull($this->pending->current());
+
+        self::assertInstanceOf(TextPart::class, $this->buildSymfonyMail(['order' => 'an order mail'])->getBody(), 'other mails untouched');
+    }
+
+    public function testDocumentsAreNotAddedTwiceWhenBothHooksSeeTheMail(): void
+    {
+        $invoice = $this->invoice();
+        $this->service->add($invoice, 'racun.pdf', 'application/pdf', base64_encode('%PDF-1 a'));
+        $email = (new Email())->setBody(new TextPart('body'));
+        self::assertCount(2, $this->buildMail(['invoice_id' => $invoice], self::symfonyTransport($email)));
+        self::assertInstanceOf(TextPart::class, $email->getBody());
     }
 
     public function testAnInvoiceMailCarriesEveryAttachmentAsAPdfFile(): void
