@@ -69,15 +69,21 @@ final class AttachmentService
         if ($same !== null) {
             return $same;
         }
-        return $this->store->insert([
-            'invoice_id' => $invoiceId,
-            'file_name' => $fileName,
-            'mime_type' => $mimeType,
-            'size' => strlen($bytes),
-            'sha256' => $sha256,
-            'content' => $bytes,
-            'created_at' => $this->clock->now()->setTimezone(new \DateTimeZone('UTC'))->format('Y-m-d H:i:s'),
-        ]);
+        try {
+            return $this->store->insert([
+                'invoice_id' => $invoiceId,
+                'file_name' => $fileName,
+                'mime_type' => $mimeType,
+                'size' => strlen($bytes),
+                'sha256' => $sha256,
+                'content' => $bytes,
+                'created_at' => $this->clock->now()->setTimezone(new \DateTimeZone('UTC'))->format('Y-m-d H:i:s'),
+            ]);
+        } catch (\Exception $e) {
+            // Two uploads of the same file at once (a retry racing its original): the table's unique
+            // key (invoice, sha256, name) let one in; the other answers with that one's id.
+            return $this->store->findSame($invoiceId, $sha256, $fileName) ?? throw $e;
+        }
     }
 
     /**

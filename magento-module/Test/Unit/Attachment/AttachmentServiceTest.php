@@ -71,6 +71,52 @@ final class AttachmentServiceTest extends TestCase
         self::assertArrayNotHasKey('content', $list[0]);
     }
 
+    public function testARacingDuplicateGetsTheIdOfTheOneStored(): void
+    {
+        // The store finds nothing before the insert (the other upload was not committed yet), then the unique key refuses.
+        $inner = new SqlAttachmentStore($this->db);
+        $first = $inner->insert(['invoice_id' => $this->invoiceId, 'file_name' => 'a.pdf', 'mime_type' => 'application/pdf', 'size' => strlen(self::PDF), 'sha256' => hash('sha256', self::PDF), 'content' => self::PDF, 'created_at' => '2026-01-05 08:12:00']);
+        $racing = new class ($inner) implements \Icsync\ErpSync\Model\Attachment\AttachmentStore {
+            private bool $looked = false;
+
+            public function __construct(private SqlAttachmentStore $inner)
+            {
+            }
+
+            public function findSame(int $invoiceId, string $sha256, string $fileName): ?int
+            {
+                if (!$this->looked) {
+                    $this->looked = true;
+                    return null;
+                }
+                return $this->inner->findSame($invoiceId, $sha256, $fileName);
+            }
+
+            public function insert(array $row): int
+            {
+                return $this->inner->insert($row);
+            }
+
+            public function listFor(int $invoiceId): array
+            {
+                return $this->inner->listFor($invoiceId);
+            }
+
+            public function get(int $attachmentId): ?array
+            {
+                return $this->inner->get($attachmentId);
+            }
+
+            public function withContentFor(int $invoiceId): array
+            {
+                return $this->inner->withContentFor($invoiceId);
+            }
+        };
+        $service = new AttachmentService($racing, new SqlInvoiceLookup($this->db), new ArrayModuleConfig(), new \Icsync\ErpSync\Model\SystemClock());
+        self::assertSame($first, $service->add($this->invoiceId, 'a.pdf', 'application/pdf', base64_encode(self::PDF)));
+        self::assertCount(1, $inner->listFor($this->invoiceId));
+    }
+
     public function testUnknownInvoiceComesFirst(): void
     {
         $e = $this->rejection(fn () => $this->service()->add(999, '', '', ''));
