@@ -60,6 +60,12 @@ export async function runDoctorChecks(config: Config, erp: ErpPort, shop: ShopPo
   const erpUp = await checkConnection(erp, erpName, results);
   const shopUp = await checkConnection(shop, shopName, results);
 
+  // Invoice PDFs need an add-on in some shops (Magento: the icsync module); say whether it is there and how to get it.
+  if (config.flows.invoices.enabled && config.flows.invoices.attachPdf && shop.attachmentSupport) {
+    if (!shopUp) results.push({ ok: false, skipped: true, text: `invoice attachments: not checked (no connection to ${shopName})` });
+    else results.push(await checkAttachmentSupport(shop, shopName));
+  }
+
   const mappings = config.mappings;
   const icenter = config.erp.type === 'icenter' ? config.erp.icenter : undefined;
   // The orders flow enters shop orders only into mappings.orderBook; the connector's own book
@@ -127,6 +133,16 @@ async function checkConnection(port: ErpPort | ShopPort, name: string, results: 
   } catch (error) {
     results.push({ ok: false, text: `${name}: ${sentenceOf(error)}` });
     return false;
+  }
+}
+
+async function checkAttachmentSupport(shop: ShopPort, name: string): Promise<CheckResult> {
+  try {
+    const support = await shop.attachmentSupport!();
+    if (support.installed) return { ok: true, text: `${name}: the icsync module is installed (invoice PDF attachments)` };
+    return { ok: false, text: `${name}: ${support.sentence}` };
+  } catch (error) {
+    return { ok: false, text: `${name}: could not check for the icsync module: ${sentenceOf(error)}` };
   }
 }
 

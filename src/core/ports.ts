@@ -159,6 +159,14 @@ export interface ShopPort {
   attachInvoicePdf(invoiceId: ShopInvoiceId, file: { fileName: string; bytes: Uint8Array }): Promise<{ attachmentId: string }>;
   listInvoiceAttachments(invoiceId: ShopInvoiceId): Promise<{ attachmentId: string; fileName: string; size: number }[]>;
   sendInvoiceEmail(invoiceId: ShopInvoiceId): Promise<void>;
+  /**
+   * Whether the shop has what attachInvoicePdf needs, when that is an add-on (Magento: the icsync
+   * module). Asked once per invoices run and by `icsync doctor`; absent = nothing to install.
+   */
+  attachmentSupport?(): Promise<AttachmentSupport>;
 
   close(): Promise<void>;
 }
+
+/** The answer of ShopPort.attachmentSupport: installed, or the sentence that says what to install and how. */
+export type AttachmentSupport = { installed: true } | { installed: false; sentence: string };

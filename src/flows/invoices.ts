@@ -12,6 +12,7 @@
  */
 import { surelyNotApplied, transientError } from '../core/errors.js';
 import { asShopInvoiceId, asShopOrderId, type ErpDocumentKey, type ErpInvoice, type ShopInvoice } from '../core/model.js';
+import type { AttachmentSupport, ShopPort } from '../core/ports.js';
 import type { LinkRow } from '../store/index.js';
 import { erpLabel, readCursor, shopLabel } from './common.js';
 import type { OrderData } from './order-data.js';
@@ -29,6 +30,8 @@ export interface InvoiceData {
   /** When icsync last asked the shop to send the invoice e-mail (ISO, UTC): the intent, written before the call. */
   emailAskedAt?: string;
   resume?: string;
+  /** Set while the PDF and e-mail wait for the shop's attachment add-on (the icsync Magento module). */
+  waitingForShopModule?: boolean;
 }
 
 export const INVOICE_WORK_STATES = ['discovered', 'shop_pending', 'in_shop'] as const;
@@ -79,6 +82,69 @@ async function ordersToAsk(ctx: FlowContext, unlinked: UnlinkedInvoice[], option
   return open.filter((row) => buyers.has((row.data as OrderData).partner));
 }
 
+/**
+ * Whether the shop can take the PDFs (Magento: the icsync module), asked once per run by
+ * `discover` and remembered per shop port for that run's steps, so a shop without the module
+ * costs one request and one sentence per run, not a failure per invoice.
+ */
+const attachmentSupportSeen = new WeakMap<ShopPort, AttachmentSupport>();
+
+/** A held invoice looks again after this long; a run that finds the module installed wakes them at once. */
+export const SHOP_MODULE_RECHECK_MS = 60 * 60_000;
+
+async function attachmentSupport(ctx: FlowContext): Promise<AttachmentSupport | undefined> {
+  if (!ctx.shop.attachmentSupport) return undefined;
+  let support = attachmentSupportSeen.get(ctx.shop);
+  if (!support) {
+    support = await ctx.shop.attachmentSupport();
+    attachmentSupportSeen.set(ctx.shop, support);
+  }
+  return support;
+}
+
+/** Once per run: ask the shop, say it in one sentence when the module is missing, wake the held invoices when it is there. */
+async function checkAttachmentSupport(ctx: FlowContext, rb: ReportBuilder, options: RunOptions): Promise<void> {
+  attachmentSupportSeen.delete(ctx.shop);
+  let support: AttachmentSupport | undefined;
+  try {
+    support = await attachmentSupport(ctx);
+  } catch (error) {
+    // Not known this time (the shop did not answer): each step asks again and fails as any call would.
+    ctx.logger.warn({ err: error }, 'could not check the shop for the icsync module');
+    return;
+  }
+  if (!support) return;
+  if (!support.installed) {
+    rb.problem('invoice', 'invoices', `${support.sentence} Until then icsync creates the shop invoices and holds back their PDFs and e-mails.`);
+    return;
+  }
+  if (options.dryRun) return;
+  const { ledger } = ctx.store;
+  const held: LinkRow[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const page = await ledger.list({ kind: 'invoice', states: ['in_shop'], limit: 1000, offset });
+    held.push(...page.filter((row) => (row.data as InvoiceData).waitingForShopModule));
+    if (page.length < 1000) break;
+  }
+  for (const row of held) {
+    const data = row.data as InvoiceData;
+    if (!data.waitingForShopModule) continue;
+    const { waitingForShopModule: _woken, ...rest } = data;
+    await ledger.transition(row.id, null, { data: rest, nextAttemptAt: null }, { type: 'note', message: `the ${shopLabel(ctx)} now has the icsync module; the PDF and e-mail go ahead` });
+    rb.count('wokenByShopModule');
+  }
+}
+
+/** The PDF cannot be attached yet: the row waits (no attempt counted, no error), one ledger note per wait. */
+async function holdForShopModule(ctx: FlowContext, row: LinkRow, data: InvoiceData): Promise<void> {
+  await ctx.store.ledger.transition(
+    row.id,
+    ctx.owner,
+    { data: { ...data, waitingForShopModule: true }, nextAttemptAt: new Date(ctx.now().getTime() + SHOP_MODULE_RECHECK_MS) },
+    { type: 'note', message: `the ${shopLabel(ctx)} invoice ${row.shopKey ?? ''} exists; its PDF and e-mail wait for the icsync module in the shop` },
+  );
+}
+
 const hasMarker = (invoice: ShopInvoice, erpKey: string): boolean => invoice.comments.some((c) => c.includes(invoiceMarker(erpKey)));
 
 async function createShopInvoice(ctx: FlowContext, row: LinkRow): Promise<LinkRow> {
@@ -124,6 +190,11 @@ async function finishInShop(ctx: FlowContext, row: LinkRow): Promise<void> {
   let data = row.data as InvoiceData;
   const invoiceId = asShopInvoiceId(row.shopKey ?? '');
   if (settings.attachPdf && !data.pdfAttached) {
+    const support = await attachmentSupport(ctx);
+    if (support && !support.installed) {
+      await holdForShopModule(ctx, row, data);
+      return;
+    }
     const pdf = await ctx.erp.invoicePdf(row.erpKey as never);
     const attached = await ctx.shop.listInvoiceAttachments(invoiceId);
     if (!attached.some((a) => a.fileName === pdf.fileName)) await ctx.shop.attachInvoicePdf(invoiceId, pdf);
@@ -236,6 +307,7 @@ export function createInvoicesFlow(): LedgerFlow {
       }
       for (let i = 0; i < unlinked.size; i += 1) rb.count('notFromShop');
       if (since) await completeShippedSince(ctx, rb, options, since);
+      if (ctx.config.flows.invoices.attachPdf) await checkAttachmentSupport(ctx, rb, options);
       if (!options.dryRun) await ctx.store.cursors.set('invoices', runStartedAt.toISOString());
       return rb.finish();
     },

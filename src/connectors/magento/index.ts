@@ -60,6 +60,7 @@ export function createMagentoShop(settings: MagentoSettings, deps: MagentoDeps):
     attachInvoicePdf: invoices.attachInvoicePdf,
     listInvoiceAttachments: invoices.listInvoiceAttachments,
     sendInvoiceEmail: invoices.sendInvoiceEmail,
+    attachmentSupport: invoices.attachmentSupport,
     close: () => (closing ??= client.close()),
   };
 }

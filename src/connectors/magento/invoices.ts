@@ -8,6 +8,7 @@
  * number there), and looks again when a create failed in a way that may have taken effect.
  */
 import { businessError, isSyncError } from '../../core/errors.js';
+import type { AttachmentSupport } from '../../core/ports.js';
 import { decFromJson, ZERO } from '../../core/decimal.js';
 import { asShopInvoiceId, asShopOrderId, type ShopInvoice, type ShopInvoiceId, type ShopOrderId } from '../../core/model.js';
 import type { MagentoClient } from './client.js';
@@ -18,6 +19,10 @@ import { keysetPages } from './paging.js';
 import { searchCriteriaQuery } from './search-criteria.js';
 
 const idPath = (id: string): string => encodeURIComponent(id);
+
+/** How to install the icsync Magento module, in one sentence (docs/magento-module.md has the detail). */
+export const MODULE_INSTALL_HINT =
+  'Install the icsync Magento module on the shop: composer require icsync/module-erp-sync, bin/magento module:enable Icsync_ErpSync, bin/magento setup:upgrade (docs/magento-module.md).';
 
 export function toShopInvoice(raw: Json, comments: string[]): ShopInvoice {
   const invoice: ShopInvoice = {
@@ -157,5 +162,31 @@ export function createInvoicePort(client: MagentoClient, settings: MagentoSettin
     });
   }
 
-  return { listInvoices, createInvoice, attachInvoicePdf, listInvoiceAttachments, sendInvoiceEmail };
+  /**
+   * The icsync module's route asked about invoice 0, which never exists: with the module Magento
+   * answers the module's 404 for a missing invoice; without it, its own 404 for a route it does
+   * not have ("Request does not match any route."), before any authentication.
+   */
+  async function attachmentSupport(): Promise<AttachmentSupport> {
+    try {
+      await client.call<unknown>({
+        method: 'GET', path: '/icsync/invoices/0/attachments', repeatable: true,
+        route: 'GET /V1/icsync/invoices/{id}/attachments', doing: 'checking for the icsync Magento module',
+      });
+      return { installed: true };
+    } catch (error) {
+      if (isSyncError(error) && error.status === 404) {
+        if (error.remoteMessage?.startsWith('Request does not match any route')) {
+          return {
+            installed: false,
+            sentence: `Magento does not have the icsync module (${settings.baseUrl} answers "Request does not match any route." for /V1/icsync/invoices/{id}/attachments), so invoice PDFs cannot be attached and the invoice e-mails wait for them. ${MODULE_INSTALL_HINT}`,
+          };
+        }
+        return { installed: true };
+      }
+      throw error;
+    }
+  }
+
+  return { listInvoices, createInvoice, attachInvoicePdf, listInvoiceAttachments, sendInvoiceEmail, attachmentSupport };
 }

@@ -17,7 +17,7 @@ import type { Json } from './state.js';
 const isLoopback = (address: string | undefined): boolean => address === '::1' || /^(::ffff:)?127\./.test(address ?? '');
 
 const SETTABLE = [
-  'enableIntegrationAsBearer', 'asyncConsumer', 'twoFactorAuth', 'twoFactorRefusalStatus', 'sourceItemsBatchLimit', 'attachmentMaxBytes',
+  'enableIntegrationAsBearer', 'asyncConsumer', 'twoFactorAuth', 'twoFactorRefusalStatus', 'sourceItemsBatchLimit', 'attachmentMaxBytes', 'icsyncModule',
   'unknownSkuSourceItems', 'unknownOrderFilterField', 'productListStockItem',
 ] as const;
 
@@ -107,7 +107,7 @@ function publicSettings(rt: EmulatorRuntime): Json {
   const s = rt.settings;
   return {
     version: s.version, enableIntegrationAsBearer: s.enableIntegrationAsBearer, asyncConsumer: s.asyncConsumer, twoFactorAuth: s.twoFactorAuth,
-    twoFactorRefusalStatus: s.twoFactorRefusalStatus, sourceItemsBatchLimit: s.sourceItemsBatchLimit, attachmentMaxBytes: s.attachmentMaxBytes,
+    twoFactorRefusalStatus: s.twoFactorRefusalStatus, sourceItemsBatchLimit: s.sourceItemsBatchLimit, attachmentMaxBytes: s.attachmentMaxBytes, icsyncModule: s.icsyncModule,
     unknownSkuSourceItems: s.unknownSkuSourceItems, unknownOrderFilterField: s.unknownOrderFilterField, productListStockItem: s.productListStockItem,
     paging: s.paging, oauthAlgorithm: s.oauthAlgorithm, oauthMethods: s.oauthMethods, storeViews: s.storeViews, sourceCodes: s.sourceCodes,
   };

@@ -42,6 +42,8 @@ export interface MagentoEmulatorOptions {
    * sync limit's message is used).
    */
   asyncBulkArrayLimit?: number;
+  /** Whether the icsync Magento module is installed; false = its routes answer Magento's "Request does not match any route." 404. Default true. */
+  icsyncModule?: boolean;
   /** Max `sourceItems` per request; null = no limit. Default: 20 on 2.4.3, none on 2.4.8/2.3. */
   sourceItemsBatchLimit?: number | null;
   /** `webapi/validation/input_limit_enabled` (2.4.4+): max pageSize 300. */
@@ -91,6 +93,7 @@ export interface ResolvedSettings {
   enableIntegrationAsBearer: boolean;
   asyncConsumer: boolean;
   attachmentMaxBytes: number;
+  icsyncModule: boolean;
   sourceItemsBatchLimit: number | null;
   asyncBulkArrayLimit: number;
   paging: PagingSettings;
@@ -130,6 +133,7 @@ export function resolveSettings(options: MagentoEmulatorOptions): ResolvedSettin
     asyncConsumer: options.asyncConsumer ?? false,
     attachmentMaxBytes: options.attachmentMaxBytes ?? 5 * 1024 * 1024,
     asyncBulkArrayLimit: options.asyncBulkArrayLimit ?? 5000,
+    icsyncModule: options.icsyncModule ?? true,
     sourceItemsBatchLimit: options.sourceItemsBatchLimit !== undefined ? options.sourceItemsBatchLimit : is243 ? 20 : null,
     paging: {
       repeatLastPage: options.repeatLastPage ?? version === '2.3',
