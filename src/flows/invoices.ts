@@ -12,8 +12,9 @@
  */
 import { surelyNotApplied } from '../core/errors.js';
 import { asShopInvoiceId, asShopOrderId, type ErpDocumentKey, type ErpInvoice, type ShopInvoice } from '../core/model.js';
-import type { LinkRow } from '../store/index.js';
+import { LeaseLostError, type LinkRow } from '../store/index.js';
 import { erpLabel, readCursor, shopLabel } from './common.js';
+import { recordLateWrite } from './late-writes.js';
 import type { OrderData } from './order-data.js';
 import { startReport } from './report.js';
 import type { FlowContext, LedgerFlow, RunOptions } from './types.js';
@@ -94,8 +95,13 @@ async function createShopInvoice(ctx: FlowContext, row: LinkRow): Promise<LinkRo
   const pending = row.state === 'shop_pending' ? row : await ledger.transition(row.id, ctx.owner, { state: 'shop_pending' }, { type: 'intent', message: `creating the ${shopLabel(ctx)} invoice` });
   const comment = `${erpLabel(ctx)} invoice ${data.displayNumber} ${invoiceMarker(erpKey)}`;
   const invoiceId = await ctx.shop.createInvoice(orderId, { comment, notifyCustomer: false });
-  await ctx.hooks?.afterShopInvoiceCreated?.({ erpInvoiceKey: erpKey, shopInvoiceId: invoiceId });
-  return ledger.transition(pending.id, ctx.owner, { state: 'in_shop', shopKey: invoiceId }, { type: 'in_shop', message: `created ${shopLabel(ctx)} invoice ${invoiceId}` });
+  try {
+    await ctx.hooks?.afterShopInvoiceCreated?.({ erpInvoiceKey: erpKey, shopInvoiceId: invoiceId });
+    return await ledger.transition(pending.id, ctx.owner, { state: 'in_shop', shopKey: invoiceId }, { type: 'in_shop', message: `created ${shopLabel(ctx)} invoice ${invoiceId}` });
+  } catch (error) {
+    if (error instanceof LeaseLostError) await recordLateWrite(ctx, pending, `${shopLabel(ctx)} invoice ${invoiceId}`, { shopInvoiceId: invoiceId });
+    throw error;
+  }
 }
 
 /**

@@ -66,3 +66,15 @@ export async function heldForLateOrder(ctx: FlowContext, row: LinkRow, erp: ErpO
   await holdForPerson(ctx, found!.link, duplicateSentence(ctx, row.shopKey ?? '', recorded, late), [recorded, late]);
   return true;
 }
+
+/**
+ * Any other write that went out after its process lost the row (a partner, a shop invoice): kept
+ * on the row's timeline and in the log, so `icsync explain` shows it. The process that holds the
+ * row looks such documents up before it creates one (VAT ID, e-mail, name and address; the
+ * invoice marker), so it normally finds this one instead of making a second.
+ */
+export async function recordLateWrite(ctx: FlowContext, row: LinkRow, what: string, data: Record<string, string>): Promise<void> {
+  const message = `${what} was sent by ${ctx.owner} after another process had taken the record over`;
+  await ctx.store.ledger.appendEvent(row.id, { type: LATE_WRITE, message, data });
+  ctx.logger.warn({ kind: row.kind, key: row.shopKey ?? row.erpKey, ...data }, `${row.kind} ${row.shopKey ?? row.erpKey ?? ''}: ${message}; recorded on its timeline`);
+}

@@ -8,6 +8,7 @@ import { businessError, transientError, isSyncError } from '../core/errors.js';
 import { asPartnerCode, type ErpPartner, type PartnerDraft } from '../core/model.js';
 import { KeyConflictError, LeaseLostError, type LinkRow } from '../store/index.js';
 import { erpLabel, readCursor } from './common.js';
+import { recordLateWrite } from './late-writes.js';
 import { whileLeased } from './lease.js';
 import { orderGate } from './order-mapping.js';
 import { buyerIdentity, normaliseVatId, partnerDraft } from './partner-mapping.js';
@@ -125,7 +126,12 @@ export async function resolvePartner(ctx: FlowContext, row: LinkRow): Promise<st
   }
   // A refused e-mail contact is added on a later attempt, not never: the row waits in contact_pending.
   const later = created.contactAdded ? {} : { contactPending: true, nextAttemptAt: new Date(ctx.now().getTime() + ctx.config.worker.backoffBase) };
-  await link(ctx, pending, created.code, { ...asked, matchedBy: 'created' }, `created in ${erpLabel(ctx)} as ${created.code}${created.contactAdded ? '' : '; its e-mail contact is added on a later attempt'}`, { warnings: created.warnings.map((w) => w.message) }, later);
+  try {
+    await link(ctx, pending, created.code, { ...asked, matchedBy: 'created' }, `created in ${erpLabel(ctx)} as ${created.code}${created.contactAdded ? '' : '; its e-mail contact is added on a later attempt'}`, { warnings: created.warnings.map((w) => w.message) }, later);
+  } catch (error) {
+    if (error instanceof LeaseLostError) await recordLateWrite(ctx, pending, `${erpLabel(ctx)} partner ${created.code}`, { code: created.code });
+    throw error;
+  }
   return created.code;
 }
 
