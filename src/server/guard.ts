@@ -7,7 +7,9 @@
  *   browser then treats as that page's own origin. Only IP literals, `localhost` and the names
  *   in `server.allowedHosts` are answered; any other Host gets 421.
  * - Origin: a request a browser sends from another site carries that site's Origin (or
- *   `Sec-Fetch-Site: cross-site`); it gets 403 whatever its method.
+ *   `Sec-Fetch-Site: cross-site`); it gets 403 whatever its method. An Origin is the server's own
+ *   when its host is the request's Host or one of `server.allowedHosts` (a proxy in front may
+ *   rewrite Host to this server's address).
  * - Token: whenever the server listens beyond loopback (or a token is set), every request needs
  *   `Authorization: Bearer <server.token>` or Basic with the token as password (any user name).
  *   Without a token such a server does not start: `assertExposureAllowed` says so in a sentence.
@@ -142,7 +144,9 @@ const guard: FastifyPluginAsync<GuardOptions> = async (app: FastifyInstance, opt
       return refuse(reply, 421, `this server does not answer to the host name ${JSON.stringify(request.headers.host ?? '')}; add it to server.allowedHosts if it is yours`);
     }
     const origin = request.headers.origin;
-    if (origin !== undefined && origin !== 'null' && hostName(origin) !== host) {
+    // Behind a proxy that rewrites Host to this server's address, the page's own Origin is one of the listed names.
+    const originHost = origin === undefined || origin === 'null' ? undefined : hostName(origin);
+    if (origin !== undefined && origin !== 'null' && originHost !== host && !(originHost !== undefined && allowedHosts.has(originHost))) {
       return refuse(reply, 403, 'requests from another site are refused');
     }
     if (origin === 'null' || request.headers['sec-fetch-site'] === 'cross-site') return refuse(reply, 403, 'requests from another site are refused');

@@ -111,6 +111,9 @@ describe('server guard', () => {
     const port = new URL(base).port;
     expect((await send(base, '/healthz', { headers: { host: `icsync.example.com:${port}` } })).status).toBe(200);
     expect((await send(base, '/healthz', { headers: { host: `other.example.com:${port}` } })).status).toBe(421);
+    // Behind a proxy that rewrites Host to the upstream address, the page's Origin is the listed name.
+    expect((await send(base, '/api/status', { headers: { origin: 'https://icsync.example.com' } })).status).toBe(200);
+    expect((await send(base, '/api/status', { headers: { origin: 'https://other.example.com' } })).status).toBe(403);
   });
 
   it('refuses a POST from another site and takes one from its own page', async () => {
