@@ -5,7 +5,7 @@
  */
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { decimalText, duration, flag, positiveWholeNumber, wholeNumber } from '../core/settings.js';
+import { decimalText, duration, flag, positiveWholeNumber, secret, wholeNumber } from '../core/settings.js';
 import { erpConnectorSchema, shopConnectorSchema } from '../connectors/registry.js';
 
 /** When a flow runs: every N (`every: 15m`) or on a cron expression (`cron: "*\/5 * * * *"`). */
@@ -161,9 +161,16 @@ export const configSchema = z
       .object({
         host: z.string().default('127.0.0.1'),
         port: wholeNumber().default(8090).describe('Port of /healthz, /readyz, /metrics and the dashboard under `icsync run`.'),
+        token: secret('the dashboard token')
+          .optional()
+          .describe('Token every request needs (Bearer, or Basic with it as password); required when server.host is not a loopback address. Example: ${ICSYNC_DASHBOARD_TOKEN}.'),
+        allowedHosts: z
+          .array(z.string())
+          .default([])
+          .describe('Host names the server answers to besides IP addresses and localhost (DNS-rebinding guard). Example: [icsync.example.com].'),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 8090 }),
+      .default({ host: '127.0.0.1', port: 8090, allowedHosts: [] }),
     shop: shopConnectorSchema,
     erp: erpConnectorSchema,
     mappings: mappingsSchema.default(mappingsSchema.parse({})),

@@ -83,7 +83,21 @@ export interface ErpPort {
 
   /** Finds a partner by VAT ID first, then by e-mail. Undefined when neither matches. */
   findPartner(query: { vatId?: string; email?: string }): Promise<{ partner: ErpPartner; matchedBy: 'vatId' | 'email' } | undefined>;
-  createPartner(draft: PartnerDraft): Promise<{ code: PartnerCode; warnings: PortWarning[] }>;
+  /**
+   * Creates a partner. Where that takes more than one call (iCenter: the customer, then its e-mail
+   * contact), a later call that fails does not fail the create: `contactAdded: false` says the
+   * e-mail contact is still missing, and the caller adds it with ensurePartnerContact.
+   */
+  createPartner(draft: PartnerDraft): Promise<{ code: PartnerCode; warnings: PortWarning[]; contactAdded: boolean }>;
+  /**
+   * A partner an interrupted create may have left, found by what the create itself wrote (name
+   * and address, and the VAT ID when the draft has one), among those changed since `since` (the
+   * recorded intent). For the exactly-once protocol: a create whose answer was lost, or whose
+   * e-mail contact was never added, is not found by findPartner's e-mail look-up.
+   */
+  findCreatedPartner(draft: PartnerDraft, since: Date): Promise<ErpPartner | undefined>;
+  /** Adds the draft's e-mail as the partner's contact unless it has it already (the second call of a create, finished later). */
+  ensurePartnerContact(code: PartnerCode, draft: PartnerDraft): Promise<{ warnings: PortWarning[] }>;
 
   /**
    * Creates an order. Not idempotent on any ERP we know: callers must follow the

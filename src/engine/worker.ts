@@ -81,7 +81,11 @@ async function recordFailure(ctx: FlowContext, flow: LedgerFlow, row: LinkRow, e
     );
     return 'needs_attention';
   } catch (bookkeeping) {
-    if (bookkeeping instanceof LeaseLostError) return 'lost';
+    if (bookkeeping instanceof LeaseLostError) {
+      // Typically a write the fence held back: this process was paused and another has the record now.
+      ctx.logger.warn({ flow: flow.name, key: keyOf(row), err: error.sentence }, `lease lost during a step; another worker has the record now (${error.sentence})`);
+      return 'lost';
+    }
     throw bookkeeping;
   }
 }

@@ -10,11 +10,12 @@
  * open orders of the same buyer are asked for their invoices (`ErpPort.invoicesForOrder`),
  * each at most once per run; `flows.invoices.orderLookup` widens or switches this off.
  */
-import { surelyNotApplied, transientError } from '../core/errors.js';
+import { surelyNotApplied } from '../core/errors.js';
 import { asShopInvoiceId, asShopOrderId, type ErpDocumentKey, type ErpInvoice, type ShopInvoice } from '../core/model.js';
 import type { AttachmentSupport, ShopPort } from '../core/ports.js';
-import type { LinkRow } from '../store/index.js';
+import { LeaseLostError, type LinkRow } from '../store/index.js';
 import { erpLabel, readCursor, shopLabel } from './common.js';
+import { recordLateWrite } from './late-writes.js';
 import type { OrderData } from './order-data.js';
 import { startReport } from './report.js';
 import type { FlowContext, LedgerFlow, RunOptions } from './types.js';
@@ -160,8 +161,13 @@ async function createShopInvoice(ctx: FlowContext, row: LinkRow): Promise<LinkRo
   const pending = row.state === 'shop_pending' ? row : await ledger.transition(row.id, ctx.owner, { state: 'shop_pending' }, { type: 'intent', message: `creating the ${shopLabel(ctx)} invoice` });
   const comment = `${erpLabel(ctx)} invoice ${data.displayNumber} ${invoiceMarker(erpKey)}`;
   const invoiceId = await ctx.shop.createInvoice(orderId, { comment, notifyCustomer: false });
-  await ctx.hooks?.afterShopInvoiceCreated?.({ erpInvoiceKey: erpKey, shopInvoiceId: invoiceId });
-  return ledger.transition(pending.id, ctx.owner, { state: 'in_shop', shopKey: invoiceId }, { type: 'in_shop', message: `created ${shopLabel(ctx)} invoice ${invoiceId}` });
+  try {
+    await ctx.hooks?.afterShopInvoiceCreated?.({ erpInvoiceKey: erpKey, shopInvoiceId: invoiceId });
+    return await ledger.transition(pending.id, ctx.owner, { state: 'in_shop', shopKey: invoiceId }, { type: 'in_shop', message: `created ${shopLabel(ctx)} invoice ${invoiceId}` });
+  } catch (error) {
+    if (error instanceof LeaseLostError) await recordLateWrite(ctx, pending, `${shopLabel(ctx)} invoice ${invoiceId}`, { shopInvoiceId: invoiceId });
+    throw error;
+  }
 }
 
 /**
@@ -170,18 +176,22 @@ async function createShopInvoice(ctx: FlowContext, row: LinkRow): Promise<LinkRo
  * the flag still says "not sent" while that request goes on in the shop. A second ask then would
  * mail the buyer twice. So an earlier ask is given flows.invoices.emailSettle to finish before the
  * flag is trusted and the e-mail asked for again.
+ *
+ * That wait is scheduled, not a retry: the row is put off until the settle time is over, with no
+ * attempt spent and no cap from worker.backoffMax (a short backoff would otherwise use up every
+ * attempt within the settle time and leave the invoice with a person, its e-mail never sent).
+ * True when the row now waits.
  */
-async function awaitEarlierEmailAsk(ctx: FlowContext, row: LinkRow, data: InvoiceData): Promise<void> {
-  if (data.emailAskedAt === undefined) return;
+async function awaitEarlierEmailAsk(ctx: FlowContext, row: LinkRow, data: InvoiceData): Promise<boolean> {
+  if (data.emailAskedAt === undefined) return false;
   const settle = ctx.config.flows.invoices.emailSettle;
-  const since = ctx.now().getTime() - Date.parse(data.emailAskedAt);
-  if (!(since < settle)) return;
-  throw transientError({
-    target: ctx.shop.name,
-    record: { kind: 'invoice', key: row.erpKey ?? '' },
-    sentence: `The invoice e-mail was asked for ${Math.round(since / 1000)} s ago with no clear answer and the shop does not show it sent yet; icsync gives that request ${Math.round(settle / 1000)} s (flows.invoices.emailSettle) before asking again, so the buyer gets one e-mail.`,
-    retryAfterMs: settle - since,
-  });
+  const askedAt = Date.parse(data.emailAskedAt);
+  const since = ctx.now().getTime() - askedAt;
+  if (!(since < settle)) return false;
+  const until = new Date(askedAt + settle);
+  const sentence = `ERP invoice ${row.erpKey ?? ''}: the invoice e-mail was asked for ${Math.round(since / 1000)} s ago with no clear answer and the shop does not show it sent yet; icsync gives that request ${Math.round(settle / 1000)} s (flows.invoices.emailSettle) before asking again, so the buyer gets one e-mail. Next look at ${until.toISOString()}.`;
+  await ctx.store.ledger.transition(row.id, ctx.owner, { nextAttemptAt: until, lastError: sentence, lastErrorClass: null, releaseLease: true }, { type: 'waiting', message: sentence });
+  return true;
 }
 
 async function finishInShop(ctx: FlowContext, row: LinkRow): Promise<void> {
@@ -205,7 +215,7 @@ async function finishInShop(ctx: FlowContext, row: LinkRow): Promise<void> {
     // After a crash between sending and recording, the shop's own flag says it went out.
     const current = (await ctx.shop.listInvoices(asShopOrderId(data.orderId))).find((inv) => inv.id === invoiceId);
     if (!current?.emailSent) {
-      await awaitEarlierEmailAsk(ctx, row, data);
+      if (await awaitEarlierEmailAsk(ctx, row, data)) return;
       data = { ...data, emailAskedAt: ctx.now().toISOString() };
       await ledger.transition(row.id, ctx.owner, { data }, { type: 'intent', message: 'asking the shop to send the invoice e-mail' });
       try {

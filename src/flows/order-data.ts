@@ -17,4 +17,6 @@ export interface OrderData {
   /** The totals guard held the order once; a retry by a person accepts the difference. */
   totalsHeld?: boolean;
   commented?: boolean;
+  /** Two ERP documents exist for this order (a write sent after its lease was lost): both, for the person. */
+  duplicates?: { erpKey: string; displayNumber: string }[];
 }

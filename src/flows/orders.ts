@@ -6,8 +6,9 @@
 import { isZero } from '../core/decimal.js';
 import { businessError, isSyncError } from '../core/errors.js';
 import { asPartnerCode, asShopOrderId, asSku, type ErpOrder, type ErpOrderDraft, type ShopOrder } from '../core/model.js';
-import type { LinkRow } from '../store/index.js';
+import { LeaseLostError, type LinkRow } from '../store/index.js';
 import { erpLabel, readCursor, shopLabel } from './common.js';
+import { heldForLateOrder, recordLateOrder } from './late-writes.js';
 import { ORDER_WORK_STATES, type OrderData } from './order-data.js';
 import { draftGross, entryGate, erpOrderDraft, normaliseLines, orderGate, requiredSkus, totalsMismatch } from './order-mapping.js';
 import { partnerDraft, requireBuyerIdentity } from './partner-mapping.js';
@@ -71,10 +72,17 @@ async function createInErp(ctx: FlowContext, row: LinkRow, order: ShopOrder): Pr
     ? row
     : await ctx.store.ledger.transition(row.id, ctx.owner, { state: 'erp_pending' }, { type: 'intent', message: `entering the order in ${erpLabel(ctx)} (gross ${draftGross(draft)})` });
   const { order: created, warnings } = await ctx.erp.createOrder(draft);
-  await ctx.hooks?.afterErpOrderCreated?.({ reference: order.number, erpKey: created.key });
-  for (const warning of warnings) await ctx.store.ledger.appendEvent(pending.id, { type: 'warning', message: warning.message, data: warning.record });
-  const recorded = await recordInErp(ctx, pending, created, `entered in ${erpLabel(ctx)} as ${created.displayNumber}`);
-  return { row: recorded, erp: created };
+  try {
+    await ctx.hooks?.afterErpOrderCreated?.({ reference: order.number, erpKey: created.key });
+    const recorded = await recordInErp(ctx, pending, created, `entered in ${erpLabel(ctx)} as ${created.displayNumber}`);
+    for (const warning of warnings) await ctx.store.ledger.appendEvent(pending.id, { type: 'warning', message: warning.message, data: warning.record });
+    return { row: recorded, erp: created };
+  } catch (error) {
+    // The order went out although another process has the row now (this one was paused after
+    // its fence check): it must not be lost, and a second ERP order must reach a person.
+    if (error instanceof LeaseLostError) await recordLateOrder(ctx, pending, created);
+    throw error;
+  }
 }
 
 function recordInErp(ctx: FlowContext, row: LinkRow, erp: ErpOrder, message: string): Promise<LinkRow> {
@@ -101,6 +109,7 @@ async function readGross(ctx: FlowContext, row: LinkRow, erp: ErpOrder) {
 /** Totals guard and the shop comment, once the ERP holds the order. */
 async function afterInErp(ctx: FlowContext, row: LinkRow, order: ShopOrder, erp: ErpOrder): Promise<void> {
   const { ledger } = ctx.store;
+  if (await heldForLateOrder(ctx, row, erp)) return;
   const data = row.data as OrderData;
   const settings = ctx.config.flows.orders;
   const gross = erp.grossTotal ?? (await readGross(ctx, row, erp));

@@ -5,9 +5,10 @@
  * `erp_pending` is looked up before anything is sent again.
  */
 import { businessError, transientError, isSyncError } from '../core/errors.js';
-import type { ErpPartner, PartnerDraft } from '../core/model.js';
+import { asPartnerCode, type ErpPartner, type PartnerDraft } from '../core/model.js';
 import { KeyConflictError, LeaseLostError, type LinkRow } from '../store/index.js';
 import { erpLabel, readCursor } from './common.js';
+import { recordLateWrite } from './late-writes.js';
 import { whileLeased } from './lease.js';
 import { orderGate } from './order-mapping.js';
 import { buyerIdentity, normaliseVatId, partnerDraft } from './partner-mapping.js';
@@ -22,9 +23,15 @@ export interface PartnerData {
   /** The ERP partner code (also the row's ERP key, unless another identity holds that). */
   code?: string;
   resume?: string;
+  /** When icsync asked the ERP to create the partner (ISO, UTC): an interrupted create is looked for from there. */
+  createAskedAt?: string;
 }
 
-export const PARTNER_WORK_STATES = ['discovered', 'erp_pending'] as const;
+/**
+ * `contact_pending`: the partner exists in the ERP (code recorded) but the second call of its
+ * create, the e-mail contact, has not been made or was refused; the worker adds it.
+ */
+export const PARTNER_WORK_STATES = ['discovered', 'erp_pending', 'contact_pending'] as const;
 
 /**
  * An e-mail match stands for a buyer with a VAT ID only when it cannot be another company:
@@ -42,15 +49,42 @@ function acceptMatch(draft: PartnerDraft, found: ErpPartner, matchedBy: 'vatId' 
  * e-mail of the same company): the ledger's ERP key belongs to the first, the others keep
  * the code in their data.
  */
-async function link(ctx: FlowContext, row: LinkRow, code: string, data: PartnerData, message: string, eventData?: unknown): Promise<void> {
-  const change = { state: 'linked', data: { ...data, code }, lastError: null, lastErrorClass: null, attempts: 0, releaseLease: true } as const;
-  const event = { type: 'linked', message, ...(eventData !== undefined && { data: eventData }) };
+async function link(ctx: FlowContext, row: LinkRow, code: string, data: PartnerData, message: string, eventData?: unknown, options: { contactPending?: boolean; keepLease?: boolean; nextAttemptAt?: Date } = {}): Promise<LinkRow> {
+  const state = options.contactPending ? 'contact_pending' : 'linked';
+  const change = {
+    state, data: { ...data, code }, lastError: null, lastErrorClass: null, attempts: 0, releaseLease: !options.keepLease,
+    ...(options.nextAttemptAt && { nextAttemptAt: options.nextAttemptAt }),
+  } as const;
+  const event = { type: state, message, ...(eventData !== undefined && { data: eventData }) };
   try {
-    await ctx.store.ledger.transition(row.id, ctx.owner, { ...change, erpKey: code }, event);
+    return await ctx.store.ledger.transition(row.id, ctx.owner, { ...change, erpKey: code }, event);
   } catch (error) {
     if (!(error instanceof KeyConflictError)) throw error;
-    await ctx.store.ledger.transition(row.id, ctx.owner, change, { ...event, message: `${message} (the same partner as another buyer identity)` });
+    return ctx.store.ledger.transition(row.id, ctx.owner, change, { ...event, message: `${message} (the same partner as another buyer identity)` });
   }
+}
+
+/** The second call of a create, made on its own: the e-mail contact, then `linked`. */
+async function finishContact(ctx: FlowContext, row: LinkRow): Promise<string> {
+  const data = row.data as PartnerData;
+  const code = partnerCodeOf(row) ?? '';
+  const { warnings } = await ctx.erp.ensurePartnerContact(asPartnerCode(code), data.draft);
+  for (const warning of warnings) await ctx.store.ledger.appendEvent(row.id, { type: 'warning', message: warning.message, data: warning.record });
+  await link(ctx, row, code, data, `the e-mail contact of ${erpLabel(ctx)} partner ${code} is there; linked`);
+  return code;
+}
+
+/**
+ * A partner found after an interrupted create (erp_pending) may lack what the create's later
+ * calls write: linked only once its e-mail contact is there.
+ */
+async function linkFound(ctx: FlowContext, row: LinkRow, code: string, data: PartnerData, message: string): Promise<string> {
+  if (row.state !== 'erp_pending' || !data.draft.email) {
+    await link(ctx, row, code, data, message);
+    return code;
+  }
+  const pending = await link(ctx, row, code, data, message, undefined, { contactPending: true, keepLease: true });
+  return finishContact(ctx, pending);
 }
 
 /** The ERP partner code a linked row stands for. */
@@ -60,14 +94,23 @@ export const partnerCodeOf = (row: LinkRow): string | undefined => row.erpKey ??
 export async function resolvePartner(ctx: FlowContext, row: LinkRow): Promise<string> {
   const data = row.data as PartnerData;
   const { ledger } = ctx.store;
+  if (row.state === 'contact_pending') return finishContact(ctx, row);
   const lookup = await ctx.erp.findPartner({ ...(data.draft.vatId && { vatId: data.draft.vatId }), ...(data.draft.email && { email: data.draft.email }) });
   if (lookup && acceptMatch(data.draft, lookup.partner, lookup.matchedBy)) {
     const code = lookup.partner.code;
     const message = row.state === 'erp_pending'
       ? `found in ${erpLabel(ctx)} as ${code} after an interrupted create; not created again`
       : `found in ${erpLabel(ctx)} as ${code} by ${lookup.matchedBy === 'vatId' ? 'VAT ID' : 'e-mail'}`;
-    await link(ctx, row, code, { ...data, matchedBy: lookup.matchedBy }, message);
-    return code;
+    return linkFound(ctx, row, code, { ...data, matchedBy: lookup.matchedBy }, message);
+  }
+  if (row.state === 'erp_pending') {
+    // The create may have gone through without its answer reaching us, or died before its
+    // e-mail contact was added: then neither VAT ID nor e-mail finds it, but what it wrote does.
+    const since = data.createAskedAt ? new Date(data.createAskedAt) : row.updatedAt;
+    const left = await ctx.erp.findCreatedPartner(data.draft, since);
+    if (left) {
+      return linkFound(ctx, row, left.code, { ...data, matchedBy: 'created' }, `found in ${erpLabel(ctx)} as ${left.code} by name and address after an interrupted create; not created again`);
+    }
   }
   if (!ctx.config.flows.subjects.createMissing) {
     throw businessError({
@@ -75,12 +118,20 @@ export async function resolvePartner(ctx: FlowContext, row: LinkRow): Promise<st
       record: { kind: 'partner', key: row.shopKey ?? '' },
     });
   }
-  const pending = row.state === 'erp_pending' ? row : await ledger.transition(row.id, ctx.owner, { state: 'erp_pending' }, { type: 'intent', message: `creating the partner in ${erpLabel(ctx)}` });
+  const asked = { ...data, createAskedAt: ctx.now().toISOString() };
+  const pending = await ledger.transition(row.id, ctx.owner, { state: 'erp_pending', data: asked }, { type: 'intent', message: `creating the partner in ${erpLabel(ctx)}` });
   const created = await ctx.erp.createPartner(data.draft);
   for (const warning of created.warnings) {
     await ledger.appendEvent(pending.id, { type: 'warning', message: warning.message, data: warning.record });
   }
-  await link(ctx, pending, created.code, { ...data, matchedBy: 'created' }, `created in ${erpLabel(ctx)} as ${created.code}`, { warnings: created.warnings.map((w) => w.message) });
+  // A refused e-mail contact is added on a later attempt, not never: the row waits in contact_pending.
+  const later = created.contactAdded ? {} : { contactPending: true, nextAttemptAt: new Date(ctx.now().getTime() + ctx.config.worker.backoffBase) };
+  try {
+    await link(ctx, pending, created.code, { ...asked, matchedBy: 'created' }, `created in ${erpLabel(ctx)} as ${created.code}${created.contactAdded ? '' : '; its e-mail contact is added on a later attempt'}`, { warnings: created.warnings.map((w) => w.message) }, later);
+  } catch (error) {
+    if (error instanceof LeaseLostError) await recordLateWrite(ctx, pending, `${erpLabel(ctx)} partner ${created.code}`, { code: created.code });
+    throw error;
+  }
   return created.code;
 }
 
@@ -91,7 +142,9 @@ export async function resolvePartner(ctx: FlowContext, row: LinkRow): Promise<st
 export async function ensurePartner(ctx: FlowContext, identity: string, draft: PartnerDraft, orderNumber: string): Promise<string> {
   const { ledger } = ctx.store;
   const { row } = await ledger.ensure('partner', { shopKey: identity }, { state: 'discovered', data: { draft, orders: [orderNumber] } satisfies PartnerData });
-  const linked = row.state === 'linked' ? partnerCodeOf(row) : undefined;
+  // A partner whose e-mail contact is still to come exists in the ERP: its orders need not wait.
+  const contactOnly = row.state === 'contact_pending' || (row.state === 'needs_attention' && (row.data as PartnerData | null)?.resume === 'contact_pending');
+  const linked = row.state === 'linked' || contactOnly ? partnerCodeOf(row) : undefined;
   if (linked) return linked;
   if (row.state === 'needs_attention' || row.state === 'skipped') {
     throw businessError({

@@ -12,6 +12,7 @@ import type { Config, FlowName } from '../config/index.js';
 import { RecordNotFoundError, retryRecord, skipRecord, type SyncMetrics } from '../engine/index.js';
 import { ENTITY_KINDS, type EntityKind, type LinkRow, type Store } from '../store/index.js';
 import { DASHBOARD_HTML } from './dashboard.js';
+import { serverGuard } from './guard.js';
 import { collectStatus } from './status.js';
 
 export interface RecordActions {
@@ -33,6 +34,8 @@ export interface ServerOptions {
   nextRuns?: () => Partial<Record<FlowName, Date | null>>;
   /** Default: the engine's retryRecord / skipRecord on `store`. */
   actions?: RecordActions;
+  /** The address the server will listen on, when not server.host (`icsync run --host`): the guard refuses a non-loopback one without a token. */
+  host?: string;
 }
 
 /** Header the dashboard sends with actions: a page on another site cannot send it without a CORS preflight we never grant. */
@@ -46,6 +49,8 @@ export function createServer(options: ServerOptions): FastifyInstance {
   };
   // Request lines are noise at info; the HTTP layer logs warnings and errors only.
   const app = Fastify({ loggerInstance: options.logger.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger });
+
+  void app.register(serverGuard, { listenHost: options.host ?? config.server.host, token: config.server.token, allowedHosts: config.server.allowedHosts });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 

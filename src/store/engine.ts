@@ -10,7 +10,7 @@
  * transaction atomic with respect to the event loop; PostgreSQL drives the same
  * generator with awaits inside a normal transaction.
  */
-import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import { sql, type Compilable, type CompiledQuery, type Kysely } from 'kysely';
 import type { Database, DbTime } from './schema.js';
 import type { StoreDialect } from './types.js';
 
@@ -63,4 +63,18 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/**
+ * "Now" for leases and locks, read inside the transaction that uses it: `const now = yield* storeNow(engine, clock)`.
+ * Expiry must be judged by one clock for every process: PostgreSQL's own (`now()`, the
+ * transaction's start), not each machine's, or a process whose clock runs ahead (or a VM
+ * resumed after a pause) takes over a lease that is still held. SQLite has one machine and one
+ * writer, so its clock is this process's. A clock given to the store (tests) shifts the
+ * database's by its offset from the system clock.
+ */
+export function* storeNow(engine: Engine, clock: () => Date): Generator<CompiledQuery, Date, Exec> {
+  if (engine.dialect !== 'postgres') return clock();
+  const [row] = yield* select(engine.db.selectNoFrom(sql<Date>`now()`.as('now')));
+  return new Date(toDate(row!.now).getTime() + (clock().getTime() - Date.now()));
 }

@@ -4,7 +4,7 @@
  * safe with many workers: a row is worked on by the owner of an unexpired lease.
  */
 import type { Insertable, Updateable } from 'kysely';
-import { chunks, run, select } from './engine.js';
+import { chunks, run, select, storeNow } from './engine.js';
 import type { Engine } from './engine.js';
 import { isUniqueViolation, KeyConflictError, LeaseLostError, LinkNotFoundError, StoreError } from './errors.js';
 import { byDueOrder, toEvent, toLink } from './rows.js';
@@ -30,6 +30,9 @@ const LIST_MAX = 1000;
 export function createLedger(engine: Engine, clock: () => Date): Ledger {
   const { db, codec } = engine;
   const link = (raw: RawLink): LinkRow => toLink(raw, codec);
+
+  /** "Now" for leases, from the database's clock (see `storeNow`). */
+  const dbNow = () => storeNow(engine, clock);
 
   const byKey = (kind: EntityKind, column: 'shop_key' | 'erp_key', key: string) =>
     db.selectFrom('links').selectAll().where('kind', '=', kind).where(column, '=', key);
@@ -83,10 +86,10 @@ export function createLedger(engine: Engine, clock: () => Date): Ledger {
 
   async function claimDue(opts: ClaimOptions): Promise<LinkRow[]> {
     if (opts.kinds.length === 0 || opts.states.length === 0 || opts.limit <= 0) return [];
-    const now = opts.now ?? clock();
-    const lease = { lease_owner: opts.owner, lease_until: codec.time(new Date(now.getTime() + opts.leaseMs)) };
-    const picked = dueQuery(opts, now);
     const rows = await engine.write(function* () {
+      const now = opts.now ?? (yield* dbNow());
+      const lease = { lease_owner: opts.owner, lease_until: codec.time(new Date(now.getTime() + opts.leaseMs)) };
+      const picked = dueQuery(opts, now);
       if (engine.dialect === 'postgres') {
         // SKIP LOCKED: concurrent claimers pass over rows another transaction is taking.
         // The CTE is evaluated once, so the LIMIT holds (an IN-subquery may be re-run).
@@ -261,9 +264,9 @@ export function createLedger(engine: Engine, clock: () => Date): Ledger {
     claimDue,
 
     async claimById(id, owner, leaseMs) {
-      const now = clock();
-      const t = codec.time(now);
       const [raw] = await engine.write(function* () {
+        const now = yield* dbNow();
+        const t = codec.time(now);
         return yield* select(
           db
             .updateTable('links')
@@ -279,8 +282,8 @@ export function createLedger(engine: Engine, clock: () => Date): Ledger {
     },
 
     async renewLease(id, owner, leaseMs) {
-      const until = codec.time(new Date(clock().getTime() + leaseMs));
       const raw = await engine.write(function* () {
+        const until = codec.time(new Date((yield* dbNow()).getTime() + leaseMs));
         const [row] = yield* select(
           db.updateTable('links').set({ lease_until: until }).where('id', '=', id).where('lease_owner', '=', owner).returningAll(),
         );

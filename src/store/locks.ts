@@ -3,18 +3,18 @@
  * across processes too. A crashed holder's lock frees itself when the TTL passes.
  */
 import type { Engine } from './engine.js';
-import { run, select } from './engine.js';
+import { run, select, storeNow } from './engine.js';
 import type { Locks } from './types.js';
 
 export function createLocks(engine: Engine, clock: () => Date): Locks {
   const { db, codec } = engine;
   return {
     async tryAcquire(name, owner, ttlMs) {
-      const now = clock();
-      const t = codec.time(now);
-      const until = codec.time(new Date(now.getTime() + ttlMs));
       // One statement: insert, or take over an expired lock, or renew our own.
       const taken = await engine.write(function* () {
+        const now = yield* storeNow(engine, clock);
+        const t = codec.time(now);
+        const until = codec.time(new Date(now.getTime() + ttlMs));
         return yield* select(
           db
             .insertInto('flow_locks')

@@ -75,7 +75,9 @@ describe('icsync run killed with SIGKILL again and again', () => {
         ...config,
         log: { level: 'info', pretty: false },
         server: { host: '127.0.0.1', port: 0 },
-        flows: { ...(config.flows as object), products: { enabled: false }, stock: { enabled: false }, subjects: every, orders: { ...every, shippingItem: 'DOSTAVA' }, invoices: every },
+        flows: { ...(config.flows as object), products: { enabled: false }, stock: { enabled: false }, subjects: every, orders: { ...every, shippingItem: 'DOSTAVA' }, invoices: { ...every, emailSettle: '2s' } },
+        // A kill during the invoice e-mail ask leaves it unanswered: the next process waits
+        // emailSettle (a scheduled wait, not capped by backoffMax) before asking again; 2 s here.
         worker: { concurrency: 4, pollInterval: '200ms', leaseDuration: '3s', backoffBase: '100ms', backoffMax: '1s' },
       }),
     );

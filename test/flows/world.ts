@@ -39,6 +39,8 @@ export interface WorldOptions {
   hooks?: FlowTestHooks;
   /** Picks SKUs whose MPC price is left out of the ERP seed (a new shop product then lacks a price). */
   withoutPrice?: (items: { ItemID: string; SalesData?: unknown }[]) => string[];
+  /** "Now" for the store and the flows (tests move it); default the system clock. */
+  clock?: () => Date;
 }
 
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
@@ -81,7 +83,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     ...options.config,
   };
   const config = configSchema.parse(raw);
-  const store = await openStore({ url: config.store.url });
+  const store = await openStore({ url: config.store.url, ...(options.clock && { clock: options.clock }) });
   const contexts: FlowContext[] = [];
   const makeCtx = (hooks?: FlowTestHooks, onRemoteCall?: ConnectorDeps['onRemoteCall']): FlowContext => {
     const deps: ConnectorDeps = { logger: silent, ...(onRemoteCall && { onRemoteCall }) };
@@ -92,7 +94,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       config,
       logger: silent,
       owner: `test:${process.pid}:${contexts.length}`,
-      now: () => new Date(),
+      now: options.clock ?? (() => new Date()),
       ...(hooks && { hooks }),
     };
     contexts.push(ctx);

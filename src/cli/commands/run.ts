@@ -8,6 +8,7 @@ import type { FlowName } from '../../config/index.js';
 import { createScheduler, createWorker, type RunReport, type Scheduler, type SchedulerOptions } from '../../engine/index.js';
 import { createFlows, type Flow, type FlowContext } from '../../flows/index.js';
 import { createServer } from '../../server/index.js';
+import { ExposureRefusedError } from '../../server/guard.js';
 import { openContext } from '../context.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 import { configPathOf, type CommandEnv } from './shared.js';
@@ -40,6 +41,8 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
       };
       const scheduler = scheduleEachFlow(ctx.flowContext, flows, { metrics: ctx.metrics, onReport });
       const worker = createWorker({ ...ctx.flowContext, owner: `${ctx.flowContext.owner}:worker` }, { flows, metrics: ctx.metrics });
+      const host = flags.host ?? config.server.host;
+      const port = flags.port === undefined ? config.server.port : Number(flags.port);
       const server = createServer({
         store: ctx.store,
         config,
@@ -47,9 +50,8 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
         logger,
         stoppedFlows: () => ({ ...stopped }),
         nextRuns: () => scheduler.nextRuns(),
+        host,
       });
-      const host = flags.host ?? config.server.host;
-      const port = flags.port === undefined ? config.server.port : Number(flags.port);
       try {
         const address = await server.listen({ host, port });
         logger.info({ url: address, owner: ctx.flowContext.owner, store: ctx.store.target }, `icsync running: dashboard at ${address}/ (health ${address}/healthz, metrics ${address}/metrics)`);
@@ -58,6 +60,7 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
       } catch (error) {
         await server.close().catch(() => undefined);
         await ctx.close();
+        if (error instanceof ExposureRefusedError) throw new CliExit(EXIT.usage, error.message);
         if ((error as { code?: string }).code === 'EADDRINUSE') {
           throw new CliExit(EXIT.failure, `Port ${port} on ${host} is already in use (EADDRINUSE); choose another with server.port or --port.`);
         }

@@ -40,6 +40,8 @@ export function createIcenterErp(settings: IcenterSettings, deps: IcenterDeps): 
     existingSkus: catalog.existingSkus,
     findPartner: partners.findPartner,
     createPartner: partners.createPartner,
+    findCreatedPartner: partners.findCreatedPartner,
+    ensurePartnerContact: partners.ensurePartnerContact,
     createOrder: orders.createOrder,
     findOrderByReference: orders.findOrderByReference,
     getOrder: orders.getOrder,

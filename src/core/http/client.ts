@@ -18,6 +18,7 @@ import {
 import type { Logger } from '../log.js';
 import { redactHeaders, redactPathAndQuery } from './redact.js';
 import { remoteMessage } from './remote-message.js';
+import { currentFence, FenceRefusedError, type WriteFence } from './fence.js';
 import { backoffDelayMs, failedBeforeSending, isIdempotentMethod, isRetryableStatus, parseRetryAfter, type RetryOptions } from './retry.js';
 import { certificateError, isCertificateError, tlsConnectOptions, warnFunction, type TlsOptions } from './tls.js';
 
@@ -160,7 +161,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   });
   breaker.onReset(() => log?.info(`circuit closed for ${name}: calls resumed`));
 
-  async function sendOnce(method: string, req: HttpRequest, pathAndQuery: string, headers: Record<string, string>): Promise<HttpResponse> {
+  async function sendOnce(method: string, req: HttpRequest, pathAndQuery: string, headers: Record<string, string>, fence: WriteFence | undefined): Promise<HttpResponse> {
+    if (fence) {
+      // Inside the connection slot, so a write that queued behind others is checked when it really leaves.
+      try {
+        await fence();
+      } catch (refusal) {
+        throw new FenceRefusedError(refusal);
+      }
+    }
     const answer = await pool.request({ method: method as Dispatcher.HttpMethod, path: pathAndQuery, headers, body: req.body ?? null, signal: req.signal ?? null });
     const body = Buffer.from(await answer.body.arrayBuffer());
     const response = makeResponse(answer.statusCode, answer.headers, body);
@@ -176,15 +185,21 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const headers = { ...options.defaultHeaders, ...req.headers };
     const repeatable = req.retrySafe === true || (req.idempotent ?? isIdempotentMethod(method));
     const context: FailureContext = { name, method, shownPath, routePath: basePath + req.path, secrets, record: req.record };
+    const fence = isReadMethod(method) || req.retrySafe === true ? undefined : currentFence();
 
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       let response: HttpResponse | undefined;
       let failure: unknown;
       try {
-        response = await breaker.execute(() => limiter.execute(() => sendOnce(method, req, pathAndQuery, headers)));
+        response = await breaker.execute(() => limiter.execute(() => sendOnce(method, req, pathAndQuery, headers, fence)));
       } catch (error) {
         failure = error;
+      }
+      // Nothing was sent, so it may be asked for again; the step that lost its lease learns it from the ledger.
+      if (failure instanceof FenceRefusedError) {
+        const why = failure.refusal instanceof Error ? failure.refusal.message : String(failure.refusal);
+        throw transientError({ target: name, sentence: `${method} ${shownPath} to ${name} was not sent: ${redactSecrets(why, secrets)}`, notSent: true, cause: failure.refusal, ...(req.record && { record: req.record }) });
       }
       if (response) {
         report(attempt, started, response.status, 'ok');
@@ -234,6 +249,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     close: () => pool.close(),
   };
 }
+
+const isReadMethod = (method: string): boolean => method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
 
 function makeResponse(status: number, headers: HttpResponse['headers'], body: Buffer): HttpResponse {
   return {

@@ -5,3 +5,4 @@ export type { RetryOptions } from './retry.js';
 export { backoffDelayMs, parseRetryAfter, isIdempotentMethod } from './retry.js';
 export { remoteMessage } from './remote-message.js';
 export { redactHeaders, redactPathAndQuery } from './redact.js';
+export { fenced, currentFence, FenceRefusedError, type WriteFence } from './fence.js';
