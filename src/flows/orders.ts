@@ -9,10 +9,11 @@ import { asPartnerCode, asShopOrderId, asSku, type ErpOrder, type ErpOrderDraft,
 import type { LinkRow } from '../store/index.js';
 import { erpLabel, readCursor, shopLabel } from './common.js';
 import { ORDER_WORK_STATES, type OrderData } from './order-data.js';
-import { draftGross, entryGate, erpOrderDraft, normaliseLines, orderGate, requiredSkus, totalsMismatch } from './order-mapping.js';
+import { draftGross, entryGate, heldSentence, normaliseLines, orderGate, planErpOrder, requiredSkus, totalsMismatch, type OrderPlan } from './order-mapping.js';
 import { partnerDraft, requireBuyerIdentity } from './partner-mapping.js';
 import { startReport, type ReportBuilder } from './report.js';
 import { ensurePartner, partnerCodeOf } from './subjects.js';
+import { releaseInvoicesOf } from './invoices.js';
 import type { FlowContext, LedgerFlow, PlannedChange } from './types.js';
 
 function initialData(order: ShopOrder): OrderData {
@@ -63,13 +64,34 @@ async function toPartnerReady(ctx: FlowContext, row: LinkRow, order: ShopOrder, 
   return ctx.store.ledger.transition(row.id, ctx.owner, { state: 'partner_ready', data: { ...data, ...initialData(order), partner } }, { type: 'partner_ready', message: `buyer ${identity} is ${erpLabel(ctx)} partner ${partner}` });
 }
 
-/** Creates the ERP order under the exactly-once protocol: intent committed first, then the call. */
-async function createInErp(ctx: FlowContext, row: LinkRow, order: ShopOrder): Promise<{ row: LinkRow; erp: ErpOrder }> {
+/**
+ * Holds the order before any ERP write when the draft's payable total (as the ERP will compute
+ * it) differs from the shop's grand total. A person's retry accepts the difference they saw; a
+ * different one holds the order again with the new figures.
+ */
+async function holdIfTotalsDiffer(ctx: FlowContext, row: LinkRow, order: ShopOrder, plan: OrderPlan): Promise<LinkRow | undefined> {
   const data = row.data as OrderData;
-  const draft = erpOrderDraft(order, data.partner as never, ctx.config);
+  if (isZero(plan.difference)) return undefined;
+  if (data.totalsHeld && data.heldDifference === plan.difference) return undefined;
+  const sentence = heldSentence(order, plan, erpLabel(ctx));
+  await ctx.store.ledger.transition(
+    row.id,
+    ctx.owner,
+    { state: 'needs_attention', data: { ...data, resume: row.state, totalsHeld: true, heldDifference: plan.difference }, lastError: sentence, lastErrorClass: 'business', releaseLease: true },
+    { type: 'needs_attention', message: sentence, data: { held: 'totals', before: 'erp_write' } },
+  );
+  return row;
+}
+
+/** Creates the ERP order under the exactly-once protocol: totals checked, intent committed, then the call. */
+async function createInErp(ctx: FlowContext, row: LinkRow, order: ShopOrder): Promise<{ row: LinkRow; erp: ErpOrder } | undefined> {
+  const data = row.data as OrderData;
+  const plan = planErpOrder(order, data.partner as never, ctx.config, ctx.erp.orderArithmetic);
+  if (row.state !== 'erp_pending' && (await holdIfTotalsDiffer(ctx, row, order, plan))) return undefined;
+  const { draft } = plan;
   const pending = row.state === 'erp_pending'
     ? row
-    : await ctx.store.ledger.transition(row.id, ctx.owner, { state: 'erp_pending' }, { type: 'intent', message: `entering the order in ${erpLabel(ctx)} (gross ${draftGross(draft)})` });
+    : await ctx.store.ledger.transition(row.id, ctx.owner, { state: 'erp_pending', data: { ...data, draftTotal: plan.erpTotal } }, { type: 'intent', message: `entering the order in ${erpLabel(ctx)} (total ${plan.erpTotal}, shop grand total ${order.totals.grandTotal})` });
   const { order: created, warnings } = await ctx.erp.createOrder(draft);
   await ctx.hooks?.afterErpOrderCreated?.({ reference: order.number, erpKey: created.key });
   for (const warning of warnings) await ctx.store.ledger.appendEvent(pending.id, { type: 'warning', message: warning.message, data: warning.record });
@@ -106,8 +128,11 @@ async function afterInErp(ctx: FlowContext, row: LinkRow, order: ShopOrder, erp:
   const gross = erp.grossTotal ?? (await readGross(ctx, row, erp));
   if (data.totalsHeld) {
     await ledger.appendEvent(row.id, { type: 'totals_accepted', message: 'the totals difference was accepted by a person (retry)' });
+    const released = await releaseInvoicesOf(ctx, order.number);
+    if (released > 0) await ledger.appendEvent(row.id, { type: 'note', message: `${released} held invoice${released === 1 ? '' : 's'} of this order released` });
   } else if (gross !== undefined) {
-    const mismatch = totalsMismatch(order.number, gross, order.totals.grandTotal, settings.totalsTolerance, erp.displayNumber);
+    // To the cent: icsync computed the total before sending, so any difference is the ERP's own doing.
+    const mismatch = totalsMismatch(order.number, gross, order.totals.grandTotal, data.draftTotal, erp.displayNumber, erpLabel(ctx));
     if (mismatch !== undefined) {
       await ledger.transition(
         row.id,
@@ -174,7 +199,10 @@ async function previewOrder(ctx: FlowContext, rb: ReportBuilder, key: string, kn
       rb.change({ kind: 'order', key, action: 'write', fields: { state: [row?.state, 'skipped'], reason: [undefined, gate] } });
       return;
     }
-    const draft = erpOrderDraft(order, asPartnerCode(await previewPartner(ctx, order, data)), ctx.config);
+    const plan = planErpOrder(order, asPartnerCode(await previewPartner(ctx, order, data)), ctx.config, ctx.erp.orderArithmetic);
+    const draft = plan.draft;
+    const accepted = data?.totalsHeld === true && data.heldDifference === plan.difference;
+    if (!isZero(plan.difference) && !accepted && row?.state !== 'erp_pending') throw businessError({ sentence: heldSentence(order, plan, erpLabel(ctx)), record: { kind: 'order', key, field: 'grandTotal' } });
     if (!row || row.state === 'discovered') {
       const missing = await missingSkus(ctx, requiredSkus(order, ctx.config.flows.orders), known);
       if (missing.length > 0) throw unknownSkuError(ctx, order, missing);
@@ -189,7 +217,7 @@ async function previewOrder(ctx: FlowContext, rb: ReportBuilder, key: string, kn
     };
     if (draft.paymentMethod !== undefined) fields.paymentMethod = [undefined, draft.paymentMethod];
     if (draft.shippingMethod !== undefined) fields.shippingMethod = [undefined, draft.shippingMethod];
-    fields.erpGross = [undefined, draftGross(draft)];
+    fields.erpGross = [undefined, draftGross(draft, ctx.erp.orderArithmetic)];
     fields.grandTotal = [undefined, order.totals.grandTotal];
     if (row?.state === 'erp_pending') fields.note = [undefined, `looked up in ${erpLabel(ctx)} by its reference first; entered only if absent`];
     if (row) fields.due = [undefined, row.nextAttemptAt && row.nextAttemptAt > ctx.now() ? row.nextAttemptAt.toISOString() : 'now'];
@@ -302,8 +330,8 @@ export function createOrdersFlow(): LedgerFlow {
           return;
         }
       }
-      const { row: inErp, erp } = await createInErp(ctx, row, order);
-      await afterInErp(ctx, inErp, order, erp);
+      const created = await createInErp(ctx, row, order);
+      if (created) await afterInErp(ctx, created.row, order, created.erp);
     },
   };
 }
