@@ -5,7 +5,7 @@
  */
 import { isZero } from '../core/decimal.js';
 import { businessError, isSyncError } from '../core/errors.js';
-import { asPartnerCode, asShopOrderId, asSku, type ErpOrder, type ErpOrderDraft, type ShopOrder } from '../core/model.js';
+import { asPartnerCode, asShopOrderId, asSku, type ErpDocumentKey, type ErpOrder, type ErpOrderDraft, type ShopOrder } from '../core/model.js';
 import type { LinkRow } from '../store/index.js';
 import { erpLabel, readCursor, shopLabel } from './common.js';
 import { ORDER_WORK_STATES, type OrderData } from './order-data.js';
@@ -89,6 +89,9 @@ async function createInErp(ctx: FlowContext, row: LinkRow, order: ShopOrder): Pr
   const plan = planErpOrder(order, data.partner as never, ctx.config, ctx.erp.orderArithmetic);
   if (row.state !== 'erp_pending' && (await holdIfTotalsDiffer(ctx, row, order, plan))) return undefined;
   const { draft } = plan;
+  const edit = await editedFrom(ctx, row, order);
+  if (edit === 'held') return undefined;
+  if (edit) return replaceInErp(ctx, row, order, plan, edit);
   const pending = row.state === 'erp_pending'
     ? row
     : await ctx.store.ledger.transition(row.id, ctx.owner, { state: 'erp_pending', data: { ...data, draftTotal: plan.erpTotal } }, { type: 'intent', message: `entering the order in ${erpLabel(ctx)} (total ${plan.erpTotal}, shop grand total ${order.totals.grandTotal})` });
@@ -97,6 +100,60 @@ async function createInErp(ctx: FlowContext, row: LinkRow, order: ShopOrder): Pr
   for (const warning of warnings) await ctx.store.ledger.appendEvent(pending.id, { type: 'warning', message: warning.message, data: warning.record });
   const recorded = await recordInErp(ctx, pending, created, `entered in ${erpLabel(ctx)} as ${created.displayNumber}`);
   return { row: recorded, erp: created };
+}
+
+const IN_ERP_STATES = ['in_erp', 'invoiced', 'invoice_in_shop', 'complete'];
+
+/**
+ * An edited shop order (Magento: `<number>-1` naming the order it replaces) whose original is in
+ * the ERP takes that ERP order over instead of adding a second one. Returns the original's row and
+ * ERP key, 'held' when a person must decide (the original is invoiced, or the ERP cannot change an
+ * order), or undefined for an ordinary order (also an edit whose original never reached the ERP).
+ */
+async function editedFrom(ctx: FlowContext, row: LinkRow, order: ShopOrder): Promise<{ parent: LinkRow; erpKey: string } | 'held' | undefined> {
+  const data = row.data as OrderData;
+  if (data.replaced) {
+    const parent = await ctx.store.ledger.get('order', { shopKey: data.replaced.number });
+    return parent ? { parent, erpKey: data.replaced.erpKey } : undefined;
+  }
+  if (!order.replaces) return undefined;
+  const parent = await ctx.store.ledger.get('order', { shopKey: order.replaces });
+  if (!parent?.erpKey || !IN_ERP_STATES.includes(parent.state)) return undefined;
+  const erpDoc = (parent.data as OrderData).erp?.displayNumber ?? parent.erpKey;
+  let sentence: string | undefined;
+  if (parent.state !== 'in_erp') {
+    sentence = `Order ${order.number} is an edit of order ${order.replaces}, which ${erpLabel(ctx)} already invoiced (${erpDoc}); icsync does not enter it as a second ${erpLabel(ctx)} order. Credit that invoice in ${erpLabel(ctx)} and enter the edited order there by hand, then skip this order (icsync skip order ${order.number}).`;
+  } else if (!ctx.erp.replaceOrder) {
+    sentence = `Order ${order.number} is an edit of order ${order.replaces}, entered in ${erpLabel(ctx)} as ${erpDoc}, and icsync cannot change an order there. Change ${erpDoc} in ${erpLabel(ctx)} to match the edited order, then skip this order (icsync skip order ${order.number}).`;
+  }
+  if (sentence !== undefined) {
+    await ctx.store.ledger.transition(row.id, ctx.owner, { state: 'needs_attention', data: { ...data, resume: row.state }, lastError: sentence, lastErrorClass: 'business', releaseLease: true }, { type: 'needs_attention', message: sentence });
+    return 'held';
+  }
+  return { parent, erpKey: parent.erpKey };
+}
+
+/** The original of an edited order hands its ERP document over (one ledger row per ERP document). */
+async function takeOverFrom(ctx: FlowContext, row: LinkRow): Promise<void> {
+  const replaced = (row.data as OrderData).replaced;
+  if (!replaced) return;
+  const parent = await ctx.store.ledger.get('order', { shopKey: replaced.number });
+  if (parent?.erpKey !== replaced.erpKey) return;
+  await ctx.store.ledger.transition(parent.id, null, { state: 'replaced', erpKey: null }, { type: 'replaced', message: `edited in the shop into order ${row.shopKey}, which took over ${erpLabel(ctx)} order ${replaced.erpKey}` });
+}
+
+/** Replaces the original's ERP order with the edited order (intent first; repeating the replace is harmless). */
+async function replaceInErp(ctx: FlowContext, row: LinkRow, order: ShopOrder, plan: OrderPlan, edit: { parent: LinkRow; erpKey: string }): Promise<{ row: LinkRow; erp: ErpOrder }> {
+  const data = row.data as OrderData;
+  const replaced = { number: edit.parent.shopKey ?? String(order.replaces), erpKey: edit.erpKey };
+  const pending = row.state === 'erp_pending' && data.replaced
+    ? row
+    : await ctx.store.ledger.transition(row.id, ctx.owner, { state: 'erp_pending', data: { ...data, draftTotal: plan.erpTotal, replaced } }, { type: 'intent', message: `replacing ${erpLabel(ctx)} order ${edit.erpKey} of order ${replaced.number} with this edited order (total ${plan.erpTotal})` });
+  const { order: changed, warnings } = await ctx.erp.replaceOrder!(edit.erpKey as ErpDocumentKey, plan.draft);
+  for (const warning of warnings) await ctx.store.ledger.appendEvent(pending.id, { type: 'warning', message: warning.message, data: warning.record });
+  await takeOverFrom(ctx, pending);
+  const recorded = await recordInErp(ctx, pending, changed, `${erpLabel(ctx)} order ${changed.displayNumber} of order ${replaced.number} now carries this edited order; no second order was entered`);
+  return { row: recorded, erp: changed };
 }
 
 function recordInErp(ctx: FlowContext, row: LinkRow, erp: ErpOrder, message: string): Promise<LinkRow> {
@@ -154,6 +211,42 @@ async function afterInErp(ctx: FlowContext, row: LinkRow, order: ShopOrder, erp:
     }
   }
   await ledger.release(current.id, ctx.owner);
+}
+
+/**
+ * A shop order canceled after it reached the ERP: its ERP order is canceled (flows.orders.onShopCancel
+ * cancel, while not invoiced) or put in front of a person with what to do. An order canceled by an
+ * edit is left to its successor, which takes its ERP order over.
+ */
+async function afterShopCancel(ctx: FlowContext, rb: ReportBuilder, order: ShopOrder, dryRun: boolean): Promise<void> {
+  if (order.state !== 'canceled' && order.status !== 'canceled') return;
+  const row = await ctx.store.ledger.get('order', { shopKey: order.number });
+  if (!row?.erpKey || !IN_ERP_STATES.includes(row.state) || order.replacedBy) return;
+  const data = row.data as OrderData;
+  if (data.canceledInShop) return;
+  const erpDoc = data.erp?.displayNumber ?? row.erpKey;
+  const erp = erpLabel(ctx);
+  rb.count(dryRun ? 'wouldHandleCancel' : 'canceledInShop');
+  if (dryRun) {
+    rb.change({ kind: 'order', key: order.number, action: 'write', fields: { canceledInShop: [undefined, erpDoc] } });
+    return;
+  }
+  const invoiced = row.state !== 'in_erp';
+  if (!invoiced && ctx.config.flows.orders.onShopCancel === 'cancel' && ctx.erp.cancelOrder) {
+    try {
+      await ctx.erp.cancelOrder(row.erpKey as ErpDocumentKey);
+      await ctx.store.ledger.transition(row.id, null, { state: 'canceled', data: { ...data, canceledInShop: 'canceled_in_erp' } }, { type: 'canceled', message: `canceled in the shop; ${erp} order ${erpDoc} canceled too` });
+      return;
+    } catch (error) {
+      if (!isSyncError(error) || error.errorClass !== 'business') throw error;
+      await ctx.store.ledger.appendEvent(row.id, { type: 'warning', message: `${erp} refused to cancel ${erpDoc}: ${error.sentence}` });
+    }
+  }
+  const sentence = invoiced
+    ? `Order ${order.number} was canceled in the shop after ${erp} invoiced it (${erpDoc}). Issue a credit note for that invoice in ${erp}, then skip this order (icsync skip order ${order.number}).`
+    : `Order ${order.number} was canceled in the shop; its ${erp} order ${erpDoc} is still open${ctx.config.flows.orders.onShopCancel === 'flag' ? ' (flows.orders.onShopCancel: flag)' : ''}. Cancel ${erpDoc} in ${erp}, then skip this order (icsync skip order ${order.number}).`;
+  rb.problem('order', order.number, sentence);
+  await ctx.store.ledger.transition(row.id, null, { state: 'needs_attention', data: { ...data, canceledInShop: 'flagged', resume: row.state }, lastError: sentence, lastErrorClass: 'business' }, { type: 'needs_attention', message: sentence });
 }
 
 /**
@@ -303,6 +396,16 @@ export function createOrdersFlow(): LedgerFlow {
           rb.count(created ? 'discovered' : 'known');
         }
       }
+      // Orders canceled in the shop after they reached the ERP (read apart: the status gate leaves them out).
+      if (!settings.statuses.includes('canceled')) {
+        for await (const page of ctx.shop.orders({ ...(since && { updatedSince: since }), statuses: ['canceled'], onUnreadable: () => undefined })) {
+          options.signal?.throwIfAborted();
+          for (const order of page) {
+            if (newest === undefined || order.updatedAt > newest) newest = order.updatedAt;
+            await afterShopCancel(ctx, rb, order, options.dryRun);
+          }
+        }
+      }
       if (!options.dryRun && newest !== undefined) await ctx.store.cursors.set('orders', newest);
       return rb.finish();
     },
@@ -325,6 +428,7 @@ export function createOrdersFlow(): LedgerFlow {
         const book = ctx.config.mappings.orderBook;
         const found = await ctx.erp.findOrderByReference(order.number, { orderDate: new Date(order.createdAt), ...(book && { book }) });
         if (found) {
+          await takeOverFrom(ctx, row);
           row = await recordInErp(ctx, row, found, `found in ${erpLabel(ctx)} as ${found.displayNumber} by its reference; not sent again`);
           await afterInErp(ctx, row, order, found);
           return;
