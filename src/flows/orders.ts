@@ -88,6 +88,11 @@ async function createInErp(ctx: FlowContext, row: LinkRow, order: ShopOrder): Pr
   const data = row.data as OrderData;
   const plan = planErpOrder(order, data.partner as never, ctx.config, ctx.erp.orderArithmetic);
   if (row.state !== 'erp_pending' && (await holdIfTotalsDiffer(ctx, row, order, plan))) return undefined;
+  if (plan.settingsMismatch && row.state !== 'erp_pending') {
+    // The amounts come from the shop's row totals either way; the setting only misleads explanations.
+    const lines = plan.checks.filter((check) => check.settingsPaid !== undefined).map((check) => `${check.label} (shop ${check.shopPaid}, by the settings ${check.settingsPaid})`);
+    await ctx.store.ledger.appendEvent(row.id, { type: 'warning', message: `the discount of ${lines.join(', ')} does not add up with flows.orders.shopTax; set it to the shop's tax calculation settings. The order is entered with the shop's row totals.` });
+  }
   const { draft } = plan;
   const edit = await editedFrom(ctx, row, order);
   if (edit === 'held') return undefined;
