@@ -300,7 +300,8 @@ export function heldSentence(order: ShopOrder, plan: OrderPlan, erpName: string)
   const what = plan.settingsMismatch
     ? `set flows.orders.shopTax to the shop's tax calculation settings (or correct the order in the shop), then retry it`
     : `check the order in the shop, then retry it: a retry with the same difference enters it as ${erpName} computes it`;
-  return `Order ${order.number} is held before it was entered in ${erpName}: the ${erpName} order would total ${plan.erpTotal}, the shop grand total is ${order.totals.grandTotal} (difference ${plan.difference})${detail ? `. ${detail}` : ''}. To go on, ${what}.`;
+  const said = detail ? `. ${detail.charAt(0).toUpperCase()}${detail.slice(1)}` : '';
+  return `Order ${order.number} is held before it was entered in ${erpName}: the ${erpName} order would total ${plan.erpTotal}, the shop grand total is ${order.totals.grandTotal} (difference ${plan.difference})${said}. To go on, ${what}.`;
 }
 
 function shippingLine(order: ShopOrder, settings: OrdersSettings, vatRate: VatRateCode, warehouse: WarehouseCode): ErpOrderLineDraft {

@@ -126,7 +126,7 @@ describe('orders as real shops make them: the ERP total is what the buyer paid',
     expect(customers.filter((c) => (c.TaxNumber ?? '').replace(/\D/g, '') === '12345678')).toHaveLength(1);
 
     // The held orders say why, line by line, before anything was written.
-    expect((await row(w, skewed.increment_id)).lastError).toMatch(new RegExp(`^Order ${skewed.increment_id} is held before it was entered in iCenter: the iCenter order would total \\S+, the shop grand total is \\S+ \\(difference 1\\)\\. the shop's lines and shipping add up to`));
+    expect((await row(w, skewed.increment_id)).lastError).toMatch(new RegExp(`^Order ${skewed.increment_id} is held before it was entered in iCenter: the iCenter order would total \\S+, the shop grand total is \\S+ \\(difference 1\\)\\. The shop's lines and shipping add up to`));
     expect((await row(w, placed.get('an order in another currency')!.number)).lastError).toMatch(/is in USD, but shop orders are entered in EUR/);
 
     // A person accepts the skewed order: it is entered once, as the ERP computes it.
