@@ -4,7 +4,7 @@
  * in_erp, every state committed before the next remote call (ARCHITECTURE.md, exactly-once).
  */
 import { isZero } from '../core/decimal.js';
-import { businessError, isSyncError } from '../core/errors.js';
+import { businessError, isSyncError, transientError } from '../core/errors.js';
 import { asPartnerCode, asShopOrderId, asSku, type ErpDocumentKey, type ErpOrder, type ErpOrderDraft, type ShopOrder } from '../core/model.js';
 import type { LinkRow } from '../store/index.js';
 import { erpLabel, readCursor, shopLabel } from './common.js';
@@ -123,10 +123,15 @@ async function editedFrom(ctx: FlowContext, row: LinkRow, order: ShopOrder): Pro
   }
   if (!order.replaces) return undefined;
   const parent = await ctx.store.ledger.get('order', { shopKey: order.replaces });
-  if (!parent?.erpKey || !IN_ERP_STATES.includes(parent.state)) return undefined;
+  if (parent?.state === 'erp_pending') {
+    // The original may be reaching the ERP right now: entering the edit beside it could make two documents.
+    throw transientError({ target: ctx.erp.name, record: { kind: 'order', key: order.number }, sentence: `Order ${order.number} is an edit of order ${order.replaces}, which is being entered in ${erpLabel(ctx)}; it waits until that is settled.`, retryAfterMs: 30_000 });
+  }
+  // Any original the ERP holds counts, also one waiting for a person after entry.
+  if (!parent?.erpKey || !(IN_ERP_STATES.includes(parent.state) || parent.state === 'needs_attention')) return undefined;
   const erpDoc = (parent.data as OrderData).erp?.displayNumber ?? parent.erpKey;
   let sentence: string | undefined;
-  if (parent.state !== 'in_erp') {
+  if (parent.state !== 'in_erp' && parent.state !== 'needs_attention') {
     sentence = `Order ${order.number} is an edit of order ${order.replaces}, which ${erpLabel(ctx)} already invoiced (${erpDoc}); icsync does not enter it as a second ${erpLabel(ctx)} order. Credit that invoice in ${erpLabel(ctx)} and enter the edited order there by hand, then skip this order (icsync skip order ${order.number}).`;
   } else if (!ctx.erp.replaceOrder) {
     sentence = `Order ${order.number} is an edit of order ${order.replaces}, entered in ${erpLabel(ctx)} as ${erpDoc}, and icsync cannot change an order there. Change ${erpDoc} in ${erpLabel(ctx)} to match the edited order, then skip this order (icsync skip order ${order.number}).`;
