@@ -164,6 +164,28 @@ describe('orders as real shops make them: the ERP total is what the buyer paid',
     expect(after.find((o) => o.orderReference === doomed.increment_id)!.status).toBe('Preklicano');
   });
 
+  it('with onShopCancel: flag, a cancel after entry goes to a person with what to do; the ERP order stays as it is', async () => {
+    w.config.flows.orders.onShopCancel = 'flag';
+    try {
+      const order = await w.placeOrder(orderSpec([s[20]!])) as Placed;
+      await run(w, 'orders');
+      expect((await row(w, order.increment_id)).state).toBe('in_erp');
+      await w.admin('magento', 'POST', `/orders/${order.entity_id}/cancel`);
+      await run(w, 'orders');
+      const flagged = await row(w, order.increment_id);
+      expect(flagged.state).toBe('needs_attention');
+      expect(flagged.lastError).toMatch(new RegExp(`^Order ${order.increment_id} was canceled in the shop; its iCenter order VNK \\S+ is still open \\(flows\\.orders\\.onShopCancel: flag\\)\\. Cancel VNK \\S+ in iCenter, then skip this order \\(icsync skip order ${order.increment_id}\\)\\.$`));
+      const doc = (await erpOrders(w)).filter((o) => o.orderReference === order.increment_id);
+      expect(doc).toHaveLength(1);
+      expect(doc[0]!.status).not.toBe('Preklicano');
+      // Read again on the next run, it is not flagged twice.
+      await run(w, 'orders');
+      expect((await w.store.ledger.timeline('order', order.increment_id))!.events.filter((e) => e.type === 'needs_attention')).toHaveLength(1);
+    } finally {
+      w.config.flows.orders.onShopCancel = 'cancel';
+    }
+  });
+
   it('an order invoiced in the shop first goes to a person; a held order\'s invoice is not e-mailed until accepted', async () => {
     await w.admin('magento', 'DELETE', '/emails');
     // Invoiced in the shop before the ERP invoice arrives.
