@@ -98,6 +98,9 @@ export async function runDoctorChecks(config: Config, erp: ErpPort, shop: ShopPo
       refs: [
         ...Object.entries(mappings.vatRates).map(([percent, code]) => ({ setting: keyPath('mappings.vatRates', percent), code })),
         ...Object.keys(mappings.taxClasses).map((code) => ({ setting: keyPath('mappings.taxClasses', code), code })),
+        // The codes for reverse charge and exports, chosen by buyer status and country.
+        ...(['euBusiness', 'export'] as const).flatMap((status) => (mappings.vatByBuyer[status] !== undefined ? [{ setting: `mappings.vatByBuyer.${status}`, code: mappings.vatByBuyer[status] }] : [])),
+        ...Object.entries(mappings.vatByBuyer.countries).map(([country, code]) => ({ setting: keyPath('mappings.vatByBuyer.countries', country), code })),
       ],
     },
     { list: 'paymentMethods', group: 'payment methods', refs: Object.entries(mappings.paymentMethods).map(([method, code]) => ({ setting: keyPath('mappings.paymentMethods', method), code })) },

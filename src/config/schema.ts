@@ -82,7 +82,25 @@ const ordersSchema = z
       .optional()
       .describe('Only orders paid with these shop payment methods are entered (all when absent). The ERP code comes from mappings.paymentMethods.'),
     since: z.string().optional().describe('ISO date: orders created before it are never entered (for a go-live on a shop with history).'),
-    totalsTolerance: decimalText().default('0.05' as never).describe('Largest difference between the ERP total and the shop grand total that is accepted; beyond it the order waits for a person.'),
+    totalsTolerance: decimalText()
+      .default('0.05' as never)
+      .describe('Largest rounding difference between the ERP total and the shop grand total that a rounding line (roundingItem) may cover. Any other difference holds the order before it is entered.'),
+    roundingItem: z
+      .string()
+      .optional()
+      .describe('ERP item (SKU) for a rounding line that makes the ERP total equal the shop grand total when the ERP rounds prices differently (up to totalsTolerance). Without it such an order waits for a person.'),
+    shopTax: z
+      .object({
+        discountIncludesTax: flag().default(false).describe('The shop applies discounts on prices including tax (Magento: Apply Discount On Prices = Including Tax). Magento default: false.'),
+        taxAfterDiscount: flag().default(true).describe('The shop applies tax after the discount (Magento: Apply Customer Tax = After Discount). Magento default: true.'),
+      })
+      .strict()
+      .default({ discountIncludesTax: false, taxAfterDiscount: true })
+      .describe("The shop's tax calculation settings, as set in Stores › Configuration › Sales › Tax › Calculation Settings: they say what a discount takes off a line."),
+    onShopCancel: z
+      .enum(['cancel', 'flag'])
+      .default('cancel')
+      .describe('An order canceled in the shop after it reached the ERP: cancel the ERP order (cancel; an ERP order already invoiced always goes to a person), or only put it in front of a person (flag).'),
     commentOnShopOrder: flag().default(true).describe('Add a comment with the ERP document number to the shop order.'),
     shippingItem: z.string().optional().describe('ERP item (SKU) used for the shipping fee line; without it, shipping is a text line.'),
   })
@@ -128,6 +146,16 @@ const mappingsSchema = z
       .default({})
       .describe('Shop country (ISO 2) → ERP country code, where they differ.'),
     currency: z.string().default('EUR').describe('Currency of the shop orders entered into the ERP.'),
+    homeCountry: z.string().default('SI').describe('Country (ISO 2) of the company: buyers there are domestic, other EU buyers intra-EU, the rest exports.'),
+    vatByBuyer: z
+      .object({
+        euBusiness: z.string().optional().describe('ERP VAT code for a line the shop taxed at 0 % sold to a company with a VAT ID in another EU country (reverse charge).'),
+        export: z.string().optional().describe('ERP VAT code for a line the shop taxed at 0 % sold to a buyer outside the EU (export).'),
+        countries: z.record(z.string(), z.string()).default({}).describe('Country (ISO 2) → ERP VAT code for 0 % lines to that country, where it differs from euBusiness/export.'),
+      })
+      .strict()
+      .default({ countries: {} })
+      .describe('ERP VAT codes chosen by the buyer\'s status and country, not by percent: a 0 % line is reverse charge for an EU business and an export outside the EU, each with its own ERP code.'),
   })
   .strict();
 

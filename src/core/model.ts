@@ -160,6 +160,13 @@ export interface ShopOrderLine {
   rowTotalInclTax: Decimal;
   /** What kind of shop line this came from, for explainability. */
   origin: 'simple' | 'configurable' | 'bundle' | 'bundle-child' | 'virtual' | 'downloadable' | 'other';
+  /**
+   * Tax hidden in the discount or in a tax-inclusive price (Magento `discount_tax_compensation_amount`):
+   * what the buyer pays for the line is rowTotal + taxAmount + discountTaxCompensation − discountAmount.
+   */
+  discountTaxCompensation?: Decimal;
+  /** For a bundle component: the shop item id of its bundle line. */
+  bundleItemId?: string;
 }
 
 export interface ShopOrderTotals {
@@ -168,6 +175,14 @@ export interface ShopOrderTotals {
   shipping: Decimal;
   shippingInclTax: Decimal;
   shippingTaxPercent?: Decimal;
+  /** Tax on shipping, after any shipping discount. */
+  shippingTax?: Decimal;
+  /** Cart-rule discount on shipping, positive (part of `discount`). */
+  shippingDiscount?: Decimal;
+  /** Tax hidden in the shipping discount or a tax-inclusive shipping price. */
+  shippingDiscountTaxCompensation?: Decimal;
+  /** Sum of the lines' discountTaxCompensation. */
+  discountTaxCompensation?: Decimal;
   tax: Decimal;
   grandTotal: Decimal;
 }
@@ -208,6 +223,14 @@ export interface ShopOrder {
   /** Whether every shippable line is shipped. */
   shipped: boolean;
   invoiced: boolean;
+  /** Nothing to ship (downloads, services): the shop has no shipping address or amount. */
+  isVirtual?: boolean;
+  /** What the shop has invoiced itself so far (Magento `total_invoiced`), in order currency. */
+  invoicedTotal?: Decimal;
+  /** An edited order: the number of the order it replaces (Magento `relation_parent_real_id`). */
+  replaces?: ShopOrderNumber;
+  /** An order replaced by an edit: the number of its successor (Magento `relation_child_real_id`). */
+  replacedBy?: ShopOrderNumber;
 }
 
 /** An order as the ERP should receive it: the orders flow builds it from a ShopOrder and the config mappings. */

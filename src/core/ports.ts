@@ -9,6 +9,7 @@
  * Listing methods stream pages as async iterables: a flow holds one page at a time,
  * so memory stays flat whatever the catalogue size.
  */
+import type { Decimal } from './decimal.js';
 import type {
   CurrencyCode,
   ErpDocumentKey,
@@ -64,8 +65,24 @@ export interface CodeEntry {
 
 export type ErpCodeList = 'warehouses' | 'vatRates' | 'orderBooks' | 'invoiceBooks' | 'paymentMethods' | 'shippingMethods' | 'priceLists' | 'currencies';
 
+/**
+ * How an ERP turns order lines priced with VAT into amounts: the decimals it keeps of what it is
+ * sent and its rounding. The orders flow uses it to know a draft's payable total before the order
+ * is created, so a difference from the shop's grand total holds the order before any ERP write.
+ */
+export interface ErpOrderArithmetic {
+  /** Decimals of a line's unit price the ERP keeps. */
+  priceDecimals: number;
+  /** Decimals of a line's discount percent the ERP keeps. */
+  discountDecimals: number;
+  /** What one line priced with VAT included comes to in the ERP (with VAT, after discount, rounded as the ERP rounds). */
+  linePayable(line: { quantity: Decimal; unitPrice: Decimal; discountPercent: Decimal }): Decimal;
+}
+
 export interface ErpPort {
   readonly name: string;
+  /** The ERP's order arithmetic; absent = cents for prices and percents, one rounding per line. */
+  readonly orderArithmetic?: ErpOrderArithmetic;
 
   /** Checks the connection, the credentials and the organisation/company selection. */
   checkConnection(): Promise<ConnectionInfo>;
@@ -108,6 +125,14 @@ export interface ErpPort {
   /** Looks an order up by the shop's order number carried in its reference field. */
   findOrderByReference(reference: string, hint?: { orderDate?: Date; book?: string }): Promise<ErpOrder | undefined>;
   getOrder(key: ErpDocumentKey): Promise<ErpOrder | undefined>;
+  /** Cancels an order (the shop canceled it). Absent when the ERP offers no such call. */
+  cancelOrder?(key: ErpDocumentKey): Promise<void>;
+  /**
+   * Replaces an order's lines, reference and amounts with those of the draft (the shop edited the
+   * order into a new number), so the ERP keeps one document. Repeating it is harmless. Absent when
+   * the ERP cannot change an order.
+   */
+  replaceOrder?(key: ErpDocumentKey, draft: ErpOrderDraft): Promise<{ order: ErpOrder; warnings: PortWarning[] }>;
 
   /** Invoices issued or changed since `changedSince`, page by page. */
   invoices(options: { changedSince?: Date; pageSize?: number }): AsyncIterable<ErpInvoice[]>;

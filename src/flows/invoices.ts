@@ -33,6 +33,8 @@ export interface InvoiceData {
   resume?: string;
   /** Set while the PDF and e-mail wait for the shop's attachment add-on (the icsync Magento module). */
   waitingForShopModule?: boolean;
+  /** Held because its order waits for a person (totals); released when the order is accepted. */
+  waitingForOrder?: boolean;
 }
 
 export const INVOICE_WORK_STATES = ['discovered', 'shop_pending', 'in_shop'] as const;
@@ -158,6 +160,14 @@ async function createShopInvoice(ctx: FlowContext, row: LinkRow): Promise<LinkRo
     const message = row.state === 'shop_pending' ? `found ${shopLabel(ctx)} invoice ${existing.id} from an interrupted create; not created again` : `${shopLabel(ctx)} invoice ${existing.id} already exists`;
     return ledger.transition(row.id, ctx.owner, { state: 'in_shop', shopKey: existing.id }, { type: 'in_shop', message });
   }
+  // Invoiced in the shop by hand before the ERP invoice came: a second invoice (of the remainder,
+  // labelled with the whole ERP invoice) would be wrong either way, so a person decides.
+  const foreign = row.state === 'discovered' ? (await ctx.shop.listInvoices(orderId)).filter((inv) => !inv.comments.some((c) => c.includes('[icsync erp-invoice '))) : [];
+  if (foreign.length > 0) {
+    const list = foreign.map((inv) => `${inv.incrementId ?? inv.id} (${inv.grandTotal})`).join(', ');
+    const sentence = `Order ${data.orderNumber} was already invoiced in ${shopLabel(ctx)} (invoice ${list}) before ${erpLabel(ctx)} invoice ${data.displayNumber} (${data.grossTotal}) arrived; icsync did not add a second invoice. If the ${shopLabel(ctx)} invoice stands, skip this one (icsync skip invoice ${erpKey}) and cancel or credit ${data.displayNumber} in ${erpLabel(ctx)}; otherwise refund the ${shopLabel(ctx)} invoice with a credit memo, then retry this invoice.`;
+    return ledger.transition(row.id, ctx.owner, { state: 'needs_attention', data: { ...data, resume: 'discovered' }, lastError: sentence, lastErrorClass: 'business', releaseLease: true }, { type: 'needs_attention', message: sentence });
+  }
   const pending = row.state === 'shop_pending' ? row : await ledger.transition(row.id, ctx.owner, { state: 'shop_pending' }, { type: 'intent', message: `creating the ${shopLabel(ctx)} invoice` });
   const comment = `${erpLabel(ctx)} invoice ${data.displayNumber} ${invoiceMarker(erpKey)}`;
   const invoiceId = await ctx.shop.createInvoice(orderId, { comment, notifyCustomer: false });
@@ -264,6 +274,37 @@ async function completeShippedSince(ctx: FlowContext, rb: ReportBuilder, options
   }
 }
 
+/**
+ * An invoice whose order waits for a person (its totals differ from the shop's) is neither put in
+ * the shop nor e-mailed: the buyer would get a document the accountant has not accepted. It waits,
+ * and the orders flow releases it when a person accepts the order.
+ */
+async function holdForOrder(ctx: FlowContext, row: LinkRow): Promise<boolean> {
+  const data = row.data as InvoiceData;
+  const order = await ctx.store.ledger.get('order', { shopKey: data.orderNumber });
+  if (order?.state !== 'needs_attention') return false;
+  const sentence = `${erpLabel(ctx)} invoice ${data.displayNumber} of order ${data.orderNumber} is not sent to ${shopLabel(ctx)} or the buyer while the order waits for a person (${order.lastError ?? 'see the order'}). Accepting the order (icsync retry order ${data.orderNumber}) sends it.`;
+  await ctx.store.ledger.transition(row.id, ctx.owner, { state: 'needs_attention', data: { ...data, resume: row.state, waitingForOrder: true }, lastError: sentence, lastErrorClass: 'business', releaseLease: true }, { type: 'needs_attention', message: sentence });
+  return true;
+}
+
+/** Puts the invoices held for an order back to work, once a person accepted the order. */
+export async function releaseInvoicesOf(ctx: FlowContext, orderNumber: string): Promise<number> {
+  let released = 0;
+  for (let offset = 0; ; offset += 1000) {
+    const rows = await ctx.store.ledger.list({ kind: 'invoice', states: ['needs_attention'], limit: 1000, offset });
+    for (const row of rows) {
+      const data = row.data as InvoiceData;
+      if (data.orderNumber !== orderNumber || !data.waitingForOrder) continue;
+      const { waitingForOrder: _released, ...rest } = data;
+      await ctx.store.ledger.transition(row.id, null, { state: rest.resume ?? 'discovered', data: rest, lastError: null, lastErrorClass: null, nextAttemptAt: ctx.now() }, { type: 'released', message: `order ${orderNumber} was accepted by a person; the invoice goes on` });
+      released += 1;
+    }
+    if (rows.length < 1000) break;
+  }
+  return released;
+}
+
 /** One invoice linked to its ledger order: its own ledger row (once), and the order marked invoiced. */
 async function recordInvoice(ctx: FlowContext, rb: ReportBuilder, options: RunOptions, invoice: ErpInvoice, orderRow: LinkRow): Promise<void> {
   const { ledger } = ctx.store;
@@ -323,7 +364,9 @@ export function createInvoicesFlow(): LedgerFlow {
     },
     async step(ctx, claimed) {
       let row = claimed;
+      if (await holdForOrder(ctx, row)) return;
       if (row.state === 'discovered' || row.state === 'shop_pending') row = await createShopInvoice(ctx, row);
+      if (row.state === 'needs_attention') return;
       await finishInShop(ctx, row);
     },
   };

@@ -16,6 +16,14 @@ export interface OrderData {
   erp?: { displayNumber: string; grossTotal?: Decimal };
   /** The totals guard held the order once; a retry by a person accepts the difference. */
   totalsHeld?: boolean;
+  /** The difference (shop grand total − ERP total) a person was shown when the order was held before entry. */
+  heldDifference?: Decimal;
+  /** What the ERP was expected to charge when the order was sent. */
+  draftTotal?: Decimal;
+  /** The shop canceled the order after it reached the ERP, and what icsync did about it. */
+  canceledInShop?: 'canceled_in_erp' | 'flagged';
+  /** An edited order: the shop order it replaced, whose ERP document it took over. */
+  replaced?: { number: string; erpKey: string };
   commented?: boolean;
   /** Two ERP documents exist for this order (a write sent after its lease was lost): both, for the person. */
   duplicates?: { erpKey: string; displayNumber: string }[];

@@ -6,6 +6,8 @@
  * order waits for a person and the others are entered.
  */
 import { add, cmp, dec, div, isZero, mul, round, sub, abs, ZERO, type Decimal } from '../core/decimal.js';
+import type { ErpOrderArithmetic } from '../core/ports.js';
+import { explainLines, linePaid, PLAIN_ARITHMETIC, priceLine, settingsAgree, shippingPaid, type LineCheck } from './order-amounts.js';
 import { businessError, configurationError } from '../core/errors.js';
 import type {
   CountryCode,
@@ -55,11 +57,12 @@ function excludedBySettings(order: ShopOrder, settings: OrdersSettings): string 
  * children (dynamic price) or itself (fixed price), and only the priced side is kept.
  */
 export function normaliseLines(lines: readonly ShopOrderLine[]): ShopOrderLine[] {
-  const childrenPriced = lines.some((line) => line.origin === 'bundle-child' && !isZero(line.unitPrice));
+  // Whether a bundle is priced by its children is a property of each bundle line: a bundle line is
+  // dropped only when its own components are there to carry its price.
+  const splitBundles = new Set(lines.filter((line) => line.origin === 'bundle-child' && line.bundleItemId !== undefined).map((line) => line.bundleItemId));
   return lines.filter((line) => {
     if (isZero(line.quantity)) return false;
-    if (line.origin === 'bundle') return !childrenPriced;
-    if (line.origin === 'bundle-child') return childrenPriced;
+    if (line.origin === 'bundle') return !splitBundles.has(line.shopItemId);
     return true;
   });
 }
@@ -68,6 +71,7 @@ export function normaliseLines(lines: readonly ShopOrderLine[]): ShopOrderLine[]
 export function requiredSkus(order: ShopOrder, settings: OrdersSettings): string[] {
   const skus = new Set(normaliseLines(order.lines).map((line) => line.sku as string));
   if (settings.shippingItem && !isZero(order.totals.shippingInclTax)) skus.add(settings.shippingItem);
+  if (settings.roundingItem) skus.add(settings.roundingItem);
   return [...skus];
 }
 
@@ -137,13 +141,71 @@ export function mapCountry(address: PostalAddress, mappings: Mappings): PostalAd
   return mapped === undefined ? address : { ...address, country: mapped as CountryCode };
 }
 
-/** Discount of a line as a percent of its row total including tax, exact to 6 decimals. */
-function discountPercent(line: ShopOrderLine): Decimal {
-  if (isZero(line.discountAmount) || isZero(line.rowTotalInclTax)) return ZERO;
-  return round(mul(div(line.discountAmount, line.rowTotalInclTax, 12), '100' as Decimal), 6);
+/** EU member states (ISO 3166-1 alpha-2) for the buyer's VAT status. */
+const EU = new Set(['AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR', 'GR', 'HR', 'HU', 'IE', 'IT', 'LT', 'LU', 'LV', 'MT', 'NL', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK']);
+
+export type BuyerStatus = 'domestic' | 'euConsumer' | 'euBusiness' | 'export';
+
+/** Domestic, an EU consumer, an EU business (a VAT ID, another member state), or outside the EU: from the billing country. */
+export function buyerStatus(order: ShopOrder, mappings: Mappings): BuyerStatus {
+  const country = order.buyer.billing.country.toUpperCase();
+  if (country === '' || country === mappings.homeCountry.toUpperCase()) return 'domestic';
+  if (!EU.has(country)) return 'export';
+  return order.buyer.vatId?.trim() ? 'euBusiness' : 'euConsumer';
 }
 
-export function erpOrderDraft(order: ShopOrder, partner: PartnerCode, config: Config): ErpOrderDraft {
+const STATUS_NOUN = { euBusiness: 'a company with a VAT ID in another EU country (reverse charge)', export: 'a buyer outside the EU (export)' } as const;
+
+/**
+ * The ERP VAT code of a line: a 0 % line to an EU business or outside the EU takes the code for
+ * that status and country (mappings.vatByBuyer), never the plain 0 % code; every other line goes
+ * by its percent (mappings.vatRates).
+ */
+function vatCodeFor(percent: Decimal, status: BuyerStatus, order: ShopOrder, mappings: Mappings, where: string, gaps: MappingGaps): VatRateCode {
+  if (isZero(percent) && (status === 'euBusiness' || status === 'export')) {
+    const country = order.buyer.billing.country.toUpperCase();
+    const code = mappings.vatByBuyer.countries[country] ?? mappings.vatByBuyer[status];
+    if (code !== undefined) return asVatRate(code);
+    gaps.add('vatRate', `the buyer is ${STATUS_NOUN[status]} in ${country} and ${where} has 0 % VAT; add mappings.vatByBuyer.${status} (or mappings.vatByBuyer.countries.${country}) with the ERP VAT code for it`);
+    return asVatRate('');
+  }
+  return vatRateOrGap(percent, mappings, where, gaps);
+}
+
+/** The shipping tax percent: the mapped rate that gives the shop's shipping tax to the cent, else the shop's rounded percent. */
+function shippingPercent(order: ShopOrder, mappings: Mappings): Decimal | undefined {
+  const t = order.totals;
+  const fullTax = sub(t.shippingInclTax, t.shipping);
+  if (isZero(t.shipping)) return t.shippingTaxPercent;
+  for (const key of Object.keys(mappings.vatRates)) {
+    try {
+      if (cmp(round(div(mul(t.shipping, dec(key)), '100' as Decimal, 12), 2), fullTax) === 0) return dec(key);
+    } catch {
+      // a key that is not a number is no rate
+    }
+  }
+  return t.shippingTaxPercent;
+}
+
+/** The draft and the line-by-line check of what the ERP would charge against what the buyer paid. */
+export interface OrderPlan {
+  draft: ErpOrderDraft;
+  checks: LineCheck[];
+  /** What the ERP will charge for the draft, by its arithmetic. */
+  erpTotal: Decimal;
+  /** What the shop's lines and shipping add up to. */
+  shopLinesTotal: Decimal;
+  /** Shop grand total − ERP total; zero when they match to the cent. */
+  difference: Decimal;
+  /** A line whose discount the shop tax settings in icsync do not explain. */
+  settingsMismatch: boolean;
+}
+
+export function erpOrderDraft(order: ShopOrder, partner: PartnerCode, config: Config, erp: ErpOrderArithmetic = PLAIN_ARITHMETIC): ErpOrderDraft {
+  return planErpOrder(order, partner, config, erp).draft;
+}
+
+export function planErpOrder(order: ShopOrder, partner: PartnerCode, config: Config, erp: ErpOrderArithmetic = PLAIN_ARITHMETIC): OrderPlan {
   const mappings = config.mappings;
   const settings = config.flows.orders;
   if (order.currency !== mappings.currency) {
@@ -160,25 +222,43 @@ export function erpOrderDraft(order: ShopOrder, partner: PartnerCode, config: Co
     });
   }
   const gaps = new MappingGaps();
-  // Prices go with VAT included: the shop's grand total is a sum of gross amounts, so the
-  // ERP total then matches it to the cent instead of drifting by per-line rounding.
-  const lines: ErpOrderLineDraft[] = normaliseLines(order.lines).map((line) => ({
-    sku: line.sku,
-    name: line.name,
-    quantity: line.quantity,
-    unitPrice: line.unitPriceInclTax,
-    priceIncludesVat: true,
-    discountPercent: discountPercent(line),
-    vatRate: vatRateOrGap(line.taxPercent, mappings, `SKU ${line.sku}`, gaps),
-    warehouse,
-  }));
+  const status = buyerStatus(order, mappings);
+  const checks: LineCheck[] = [];
+  let settingsMismatch = false;
+  // Every line is priced with VAT included: the shop's grand total is a sum of amounts with VAT,
+  // and each line's amount comes from the shop's row totals, not from its rounded unit price.
+  const lines: ErpOrderLineDraft[] = normaliseLines(order.lines).map((line) => {
+    const paid = linePaid(line);
+    const priced = priceLine(line.quantity, line.rowTotalInclTax, paid, line.unitPriceInclTax, erp);
+    const agreement = settingsAgree(line, settings.shopTax);
+    if (!agreement.agree) settingsMismatch = true;
+    checks.push({ label: `SKU ${line.sku}×${line.quantity}`, shopPaid: paid, erpPayable: priced.erpPayable, ...(!agreement.agree && { settingsPaid: agreement.expected }) });
+    return {
+      sku: line.sku,
+      name: line.name,
+      quantity: line.quantity,
+      unitPrice: priced.unitPrice,
+      priceIncludesVat: true,
+      discountPercent: priced.discountPercent,
+      vatRate: vatCodeFor(line.taxPercent, status, order, mappings, `SKU ${line.sku}`, gaps),
+      warehouse,
+    };
+  });
   if (lines.length === 0) {
     throw businessError({
       sentence: `Order ${order.number} has no line to enter (every line has quantity 0 or no price).`,
       record: { kind: 'order', key: order.number, field: 'lines' },
     });
   }
-  if (!isZero(order.totals.shippingInclTax)) lines.push(shippingLine(order, settings, mappings, lines[0]!.vatRate, warehouse, gaps));
+  const shipPaid = shippingPaid(order);
+  if (!isZero(shipPaid)) {
+    const priced = priceLine('1' as Decimal, order.totals.shippingInclTax, shipPaid, order.totals.shippingInclTax, erp);
+    const percent = shippingPercent(order, mappings);
+    const vatRate = percent !== undefined ? vatCodeFor(percent, status, order, mappings, 'shipping', gaps) : lines[0]!.vatRate;
+    const line = shippingLine(order, settings, vatRate, warehouse);
+    lines.push({ ...line, unitPrice: priced.unitPrice, discountPercent: priced.discountPercent });
+    checks.push({ label: 'shipping', shopPaid: shipPaid, erpPayable: priced.erpPayable });
+  }
   const draft: ErpOrderDraft = {
     reference: order.number,
     partner,
@@ -195,12 +275,36 @@ export function erpOrderDraft(order: ShopOrder, partner: PartnerCode, config: Co
   if (shipping !== undefined) draft.shippingMethod = shipping;
   gaps.throwIfAny(order.number);
   if (order.shippingAddress) draft.deliveryAddress = mapCountry(order.shippingAddress, mappings);
-  return draft;
+
+  const shopLinesTotal = add(ZERO, ...checks.map((check) => check.shopPaid));
+  let erpTotal = add(ZERO, ...checks.map((check) => check.erpPayable));
+  let difference = sub(order.totals.grandTotal, erpTotal);
+  // Only the ERP's own rounding is covered by a rounding line: the shop's lines must add up.
+  if (!isZero(difference) && settings.roundingItem && !settingsMismatch && cmp(shopLinesTotal, order.totals.grandTotal) === 0 && cmp(abs(difference), settings.totalsTolerance) <= 0) {
+    const rounding: ErpOrderLineDraft = {
+      sku: asSku(settings.roundingItem), name: 'Rounding', quantity: '1' as Decimal, unitPrice: difference, priceIncludesVat: true,
+      discountPercent: ZERO, vatRate: lines[0]!.vatRate, warehouse,
+    };
+    draft.lines.push(rounding);
+    const charged = erp.linePayable(rounding);
+    checks.push({ label: 'rounding line', shopPaid: ZERO, erpPayable: charged });
+    erpTotal = add(erpTotal, charged);
+    difference = sub(order.totals.grandTotal, erpTotal);
+  }
+  return { draft, checks, erpTotal, shopLinesTotal, difference, settingsMismatch };
 }
 
-function shippingLine(order: ShopOrder, settings: OrdersSettings, mappings: Mappings, fallbackRate: VatRateCode, warehouse: WarehouseCode, gaps: MappingGaps): ErpOrderLineDraft {
-  const percent = order.totals.shippingTaxPercent;
-  const vatRate = percent !== undefined ? vatRateOrGap(percent, mappings, 'shipping', gaps) : fallbackRate;
+/** The sentence for an order held before entry: the totals, then what differs line by line, then what to do. */
+export function heldSentence(order: ShopOrder, plan: OrderPlan, erpName: string): string {
+  const detail = explainLines(plan.checks, plan.shopLinesTotal, order.totals.grandTotal);
+  const what = plan.settingsMismatch
+    ? `set flows.orders.shopTax to the shop's tax calculation settings (or correct the order in the shop), then retry it`
+    : `check the order in the shop, then retry it: a retry with the same difference enters it as ${erpName} computes it`;
+  const said = detail ? `. ${detail.charAt(0).toUpperCase()}${detail.slice(1)}` : '';
+  return `Order ${order.number} is held before it was entered in ${erpName}: the ${erpName} order would total ${plan.erpTotal}, the shop grand total is ${order.totals.grandTotal} (difference ${plan.difference})${said}. To go on, ${what}.`;
+}
+
+function shippingLine(order: ShopOrder, settings: OrdersSettings, vatRate: VatRateCode, warehouse: WarehouseCode): ErpOrderLineDraft {
   const line: ErpOrderLineDraft = {
     sku: asSku(settings.shippingItem ?? ''),
     name: order.shippingDescription ?? 'Shipping',
@@ -216,19 +320,17 @@ function shippingLine(order: ShopOrder, settings: OrdersSettings, mappings: Mapp
 }
 
 /** Sum of what the draft asks the ERP to charge, gross (for the report and dry runs). */
-export function draftGross(draft: ErpOrderDraft): Decimal {
-  return add(
-    ZERO,
-    ...draft.lines.map((line) => {
-      const gross = mul(line.quantity, line.unitPrice);
-      return round(sub(gross, div(mul(gross, line.discountPercent), '100' as Decimal)), 2);
-    }),
-  );
+export function draftGross(draft: ErpOrderDraft, erp: ErpOrderArithmetic = PLAIN_ARITHMETIC): Decimal {
+  return add(ZERO, ...draft.lines.map((line) => erp.linePayable(line)));
 }
 
-/** Totals guard: undefined when the ERP total is within tolerance of the shop grand total, else the sentence. */
-export function totalsMismatch(orderNumber: string, erpGross: Decimal, shopGrand: Decimal, tolerance: Decimal, erpDisplay: string): string | undefined {
+/**
+ * Totals guard once the ERP holds the order: undefined when the ERP total equals the shop grand
+ * total to the cent, else the sentence. Its invoice waits until a person accepts the order.
+ */
+export function totalsMismatch(orderNumber: string, erpGross: Decimal, shopGrand: Decimal, expected: Decimal | undefined, erpDisplay: string, erpName = 'the ERP'): string | undefined {
   const difference = abs(sub(erpGross, shopGrand));
-  if (cmp(difference, tolerance) <= 0) return undefined;
-  return `Order ${orderNumber}: the ERP order ${erpDisplay} totals ${erpGross}, the shop grand total is ${shopGrand} (difference ${difference}, allowed ${tolerance} by flows.orders.totalsTolerance). Check the ERP document, then retry to accept it.`;
+  if (isZero(difference)) return undefined;
+  const computed = expected === undefined ? '' : `, although icsync computed ${expected} before sending it`;
+  return `Order ${orderNumber}: the ${erpName} order ${erpDisplay} totals ${erpGross}, the shop grand total is ${shopGrand} (difference ${difference})${computed}. Check the ${erpName} document; its invoice is not sent to the shop or the buyer until you retry the order to accept it.`;
 }

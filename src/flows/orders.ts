@@ -4,16 +4,17 @@
  * in_erp, every state committed before the next remote call (ARCHITECTURE.md, exactly-once).
  */
 import { isZero } from '../core/decimal.js';
-import { businessError, isSyncError } from '../core/errors.js';
-import { asPartnerCode, asShopOrderId, asSku, type ErpOrder, type ErpOrderDraft, type ShopOrder } from '../core/model.js';
+import { businessError, isSyncError, transientError } from '../core/errors.js';
+import { asPartnerCode, asShopOrderId, asSku, type ErpDocumentKey, type ErpOrder, type ErpOrderDraft, type ShopOrder } from '../core/model.js';
 import { LeaseLostError, type LinkRow } from '../store/index.js';
 import { erpLabel, readCursor, shopLabel } from './common.js';
 import { heldForLateOrder, recordLateOrder } from './late-writes.js';
 import { ORDER_WORK_STATES, type OrderData } from './order-data.js';
-import { draftGross, entryGate, erpOrderDraft, normaliseLines, orderGate, requiredSkus, totalsMismatch } from './order-mapping.js';
+import { draftGross, entryGate, heldSentence, normaliseLines, orderGate, planErpOrder, requiredSkus, totalsMismatch, type OrderPlan } from './order-mapping.js';
 import { partnerDraft, requireBuyerIdentity } from './partner-mapping.js';
 import { startReport, type ReportBuilder } from './report.js';
 import { ensurePartner, partnerCodeOf } from './subjects.js';
+import { releaseInvoicesOf } from './invoices.js';
 import type { FlowContext, LedgerFlow, PlannedChange } from './types.js';
 
 function initialData(order: ShopOrder): OrderData {
@@ -64,13 +65,42 @@ async function toPartnerReady(ctx: FlowContext, row: LinkRow, order: ShopOrder, 
   return ctx.store.ledger.transition(row.id, ctx.owner, { state: 'partner_ready', data: { ...data, ...initialData(order), partner } }, { type: 'partner_ready', message: `buyer ${identity} is ${erpLabel(ctx)} partner ${partner}` });
 }
 
-/** Creates the ERP order under the exactly-once protocol: intent committed first, then the call. */
-async function createInErp(ctx: FlowContext, row: LinkRow, order: ShopOrder): Promise<{ row: LinkRow; erp: ErpOrder }> {
+/**
+ * Holds the order before any ERP write when the draft's payable total (as the ERP will compute
+ * it) differs from the shop's grand total. A person's retry accepts the difference they saw; a
+ * different one holds the order again with the new figures.
+ */
+async function holdIfTotalsDiffer(ctx: FlowContext, row: LinkRow, order: ShopOrder, plan: OrderPlan): Promise<LinkRow | undefined> {
   const data = row.data as OrderData;
-  const draft = erpOrderDraft(order, data.partner as never, ctx.config);
+  if (isZero(plan.difference)) return undefined;
+  if (data.totalsHeld && data.heldDifference === plan.difference) return undefined;
+  const sentence = heldSentence(order, plan, erpLabel(ctx));
+  await ctx.store.ledger.transition(
+    row.id,
+    ctx.owner,
+    { state: 'needs_attention', data: { ...data, resume: row.state, totalsHeld: true, heldDifference: plan.difference }, lastError: sentence, lastErrorClass: 'business', releaseLease: true },
+    { type: 'needs_attention', message: sentence, data: { held: 'totals', before: 'erp_write' } },
+  );
+  return row;
+}
+
+/** Creates the ERP order under the exactly-once protocol: totals checked, intent committed, then the call. */
+async function createInErp(ctx: FlowContext, row: LinkRow, order: ShopOrder): Promise<{ row: LinkRow; erp: ErpOrder } | undefined> {
+  const data = row.data as OrderData;
+  const plan = planErpOrder(order, data.partner as never, ctx.config, ctx.erp.orderArithmetic);
+  if (row.state !== 'erp_pending' && (await holdIfTotalsDiffer(ctx, row, order, plan))) return undefined;
+  if (plan.settingsMismatch && row.state !== 'erp_pending') {
+    // The amounts come from the shop's row totals either way; the setting only misleads explanations.
+    const lines = plan.checks.filter((check) => check.settingsPaid !== undefined).map((check) => `${check.label} (shop ${check.shopPaid}, by the settings ${check.settingsPaid})`);
+    await ctx.store.ledger.appendEvent(row.id, { type: 'warning', message: `the discount of ${lines.join(', ')} does not add up with flows.orders.shopTax; set it to the shop's tax calculation settings. The order is entered with the shop's row totals.` });
+  }
+  const { draft } = plan;
+  const edit = await editedFrom(ctx, row, order);
+  if (edit === 'held') return undefined;
+  if (edit) return replaceInErp(ctx, row, order, plan, edit);
   const pending = row.state === 'erp_pending'
     ? row
-    : await ctx.store.ledger.transition(row.id, ctx.owner, { state: 'erp_pending' }, { type: 'intent', message: `entering the order in ${erpLabel(ctx)} (gross ${draftGross(draft)})` });
+    : await ctx.store.ledger.transition(row.id, ctx.owner, { state: 'erp_pending', data: { ...data, draftTotal: plan.erpTotal } }, { type: 'intent', message: `entering the order in ${erpLabel(ctx)} (total ${plan.erpTotal}, shop grand total ${order.totals.grandTotal})` });
   const { order: created, warnings } = await ctx.erp.createOrder(draft);
   try {
     await ctx.hooks?.afterErpOrderCreated?.({ reference: order.number, erpKey: created.key });
@@ -83,6 +113,65 @@ async function createInErp(ctx: FlowContext, row: LinkRow, order: ShopOrder): Pr
     if (error instanceof LeaseLostError) await recordLateOrder(ctx, pending, created);
     throw error;
   }
+}
+
+const IN_ERP_STATES = ['in_erp', 'invoiced', 'invoice_in_shop', 'complete'];
+
+/**
+ * An edited shop order (Magento: `<number>-1` naming the order it replaces) whose original is in
+ * the ERP takes that ERP order over instead of adding a second one. Returns the original's row and
+ * ERP key, 'held' when a person must decide (the original is invoiced, or the ERP cannot change an
+ * order), or undefined for an ordinary order (also an edit whose original never reached the ERP).
+ */
+async function editedFrom(ctx: FlowContext, row: LinkRow, order: ShopOrder): Promise<{ parent: LinkRow; erpKey: string } | 'held' | undefined> {
+  const data = row.data as OrderData;
+  if (data.replaced) {
+    const parent = await ctx.store.ledger.get('order', { shopKey: data.replaced.number });
+    return parent ? { parent, erpKey: data.replaced.erpKey } : undefined;
+  }
+  if (!order.replaces) return undefined;
+  const parent = await ctx.store.ledger.get('order', { shopKey: order.replaces });
+  if (parent?.state === 'erp_pending') {
+    // The original may be reaching the ERP right now: entering the edit beside it could make two documents.
+    throw transientError({ target: ctx.erp.name, record: { kind: 'order', key: order.number }, sentence: `Order ${order.number} is an edit of order ${order.replaces}, which is being entered in ${erpLabel(ctx)}; it waits until that is settled.`, retryAfterMs: 30_000 });
+  }
+  // Any original the ERP holds counts, also one waiting for a person after entry.
+  if (!parent?.erpKey || !(IN_ERP_STATES.includes(parent.state) || parent.state === 'needs_attention')) return undefined;
+  const erpDoc = (parent.data as OrderData).erp?.displayNumber ?? parent.erpKey;
+  let sentence: string | undefined;
+  if (parent.state !== 'in_erp' && parent.state !== 'needs_attention') {
+    sentence = `Order ${order.number} is an edit of order ${order.replaces}, which ${erpLabel(ctx)} already invoiced (${erpDoc}); icsync does not enter it as a second ${erpLabel(ctx)} order. Credit that invoice in ${erpLabel(ctx)} and enter the edited order there by hand, then skip this order (icsync skip order ${order.number}).`;
+  } else if (!ctx.erp.replaceOrder) {
+    sentence = `Order ${order.number} is an edit of order ${order.replaces}, entered in ${erpLabel(ctx)} as ${erpDoc}, and icsync cannot change an order there. Change ${erpDoc} in ${erpLabel(ctx)} to match the edited order, then skip this order (icsync skip order ${order.number}).`;
+  }
+  if (sentence !== undefined) {
+    await ctx.store.ledger.transition(row.id, ctx.owner, { state: 'needs_attention', data: { ...data, resume: row.state }, lastError: sentence, lastErrorClass: 'business', releaseLease: true }, { type: 'needs_attention', message: sentence });
+    return 'held';
+  }
+  return { parent, erpKey: parent.erpKey };
+}
+
+/** The original of an edited order hands its ERP document over (one ledger row per ERP document). */
+async function takeOverFrom(ctx: FlowContext, row: LinkRow): Promise<void> {
+  const replaced = (row.data as OrderData).replaced;
+  if (!replaced) return;
+  const parent = await ctx.store.ledger.get('order', { shopKey: replaced.number });
+  if (parent?.erpKey !== replaced.erpKey) return;
+  await ctx.store.ledger.transition(parent.id, null, { state: 'replaced', erpKey: null }, { type: 'replaced', message: `edited in the shop into order ${row.shopKey}, which took over ${erpLabel(ctx)} order ${replaced.erpKey}` });
+}
+
+/** Replaces the original's ERP order with the edited order (intent first; repeating the replace is harmless). */
+async function replaceInErp(ctx: FlowContext, row: LinkRow, order: ShopOrder, plan: OrderPlan, edit: { parent: LinkRow; erpKey: string }): Promise<{ row: LinkRow; erp: ErpOrder }> {
+  const data = row.data as OrderData;
+  const replaced = { number: edit.parent.shopKey ?? String(order.replaces), erpKey: edit.erpKey };
+  const pending = row.state === 'erp_pending' && data.replaced
+    ? row
+    : await ctx.store.ledger.transition(row.id, ctx.owner, { state: 'erp_pending', data: { ...data, draftTotal: plan.erpTotal, replaced } }, { type: 'intent', message: `replacing ${erpLabel(ctx)} order ${edit.erpKey} of order ${replaced.number} with this edited order (total ${plan.erpTotal})` });
+  const { order: changed, warnings } = await ctx.erp.replaceOrder!(edit.erpKey as ErpDocumentKey, plan.draft);
+  for (const warning of warnings) await ctx.store.ledger.appendEvent(pending.id, { type: 'warning', message: warning.message, data: warning.record });
+  await takeOverFrom(ctx, pending);
+  const recorded = await recordInErp(ctx, pending, changed, `${erpLabel(ctx)} order ${changed.displayNumber} of order ${replaced.number} now carries this edited order; no second order was entered`);
+  return { row: recorded, erp: changed };
 }
 
 function recordInErp(ctx: FlowContext, row: LinkRow, erp: ErpOrder, message: string): Promise<LinkRow> {
@@ -115,8 +204,11 @@ async function afterInErp(ctx: FlowContext, row: LinkRow, order: ShopOrder, erp:
   const gross = erp.grossTotal ?? (await readGross(ctx, row, erp));
   if (data.totalsHeld) {
     await ledger.appendEvent(row.id, { type: 'totals_accepted', message: 'the totals difference was accepted by a person (retry)' });
+    const released = await releaseInvoicesOf(ctx, order.number);
+    if (released > 0) await ledger.appendEvent(row.id, { type: 'note', message: `${released} held invoice${released === 1 ? '' : 's'} of this order released` });
   } else if (gross !== undefined) {
-    const mismatch = totalsMismatch(order.number, gross, order.totals.grandTotal, settings.totalsTolerance, erp.displayNumber);
+    // To the cent: icsync computed the total before sending, so any difference is the ERP's own doing.
+    const mismatch = totalsMismatch(order.number, gross, order.totals.grandTotal, data.draftTotal, erp.displayNumber, erpLabel(ctx));
     if (mismatch !== undefined) {
       await ledger.transition(
         row.id,
@@ -138,6 +230,42 @@ async function afterInErp(ctx: FlowContext, row: LinkRow, order: ShopOrder, erp:
     }
   }
   await ledger.release(current.id, ctx.owner);
+}
+
+/**
+ * A shop order canceled after it reached the ERP: its ERP order is canceled (flows.orders.onShopCancel
+ * cancel, while not invoiced) or put in front of a person with what to do. An order canceled by an
+ * edit is left to its successor, which takes its ERP order over.
+ */
+async function afterShopCancel(ctx: FlowContext, rb: ReportBuilder, order: ShopOrder, dryRun: boolean): Promise<void> {
+  if (order.state !== 'canceled' && order.status !== 'canceled') return;
+  const row = await ctx.store.ledger.get('order', { shopKey: order.number });
+  if (!row?.erpKey || !IN_ERP_STATES.includes(row.state) || order.replacedBy) return;
+  const data = row.data as OrderData;
+  if (data.canceledInShop) return;
+  const erpDoc = data.erp?.displayNumber ?? row.erpKey;
+  const erp = erpLabel(ctx);
+  rb.count(dryRun ? 'wouldHandleCancel' : 'canceledInShop');
+  if (dryRun) {
+    rb.change({ kind: 'order', key: order.number, action: 'write', fields: { canceledInShop: [undefined, erpDoc] } });
+    return;
+  }
+  const invoiced = row.state !== 'in_erp';
+  if (!invoiced && ctx.config.flows.orders.onShopCancel === 'cancel' && ctx.erp.cancelOrder) {
+    try {
+      await ctx.erp.cancelOrder(row.erpKey as ErpDocumentKey);
+      await ctx.store.ledger.transition(row.id, null, { state: 'canceled', data: { ...data, canceledInShop: 'canceled_in_erp' } }, { type: 'canceled', message: `canceled in the shop; ${erp} order ${erpDoc} canceled too` });
+      return;
+    } catch (error) {
+      if (!isSyncError(error) || error.errorClass !== 'business') throw error;
+      await ctx.store.ledger.appendEvent(row.id, { type: 'warning', message: `${erp} refused to cancel ${erpDoc}: ${error.sentence}` });
+    }
+  }
+  const sentence = invoiced
+    ? `Order ${order.number} was canceled in the shop after ${erp} invoiced it (${erpDoc}). Issue a credit note for that invoice in ${erp}, then skip this order (icsync skip order ${order.number}).`
+    : `Order ${order.number} was canceled in the shop; its ${erp} order ${erpDoc} is still open${ctx.config.flows.orders.onShopCancel === 'flag' ? ' (flows.orders.onShopCancel: flag)' : ''}. Cancel ${erpDoc} in ${erp}, then skip this order (icsync skip order ${order.number}).`;
+  rb.problem('order', order.number, sentence);
+  await ctx.store.ledger.transition(row.id, null, { state: 'needs_attention', data: { ...data, canceledInShop: 'flagged', resume: row.state }, lastError: sentence, lastErrorClass: 'business' }, { type: 'needs_attention', message: sentence });
 }
 
 /**
@@ -183,7 +311,10 @@ async function previewOrder(ctx: FlowContext, rb: ReportBuilder, key: string, kn
       rb.change({ kind: 'order', key, action: 'write', fields: { state: [row?.state, 'skipped'], reason: [undefined, gate] } });
       return;
     }
-    const draft = erpOrderDraft(order, asPartnerCode(await previewPartner(ctx, order, data)), ctx.config);
+    const plan = planErpOrder(order, asPartnerCode(await previewPartner(ctx, order, data)), ctx.config, ctx.erp.orderArithmetic);
+    const draft = plan.draft;
+    const accepted = data?.totalsHeld === true && data.heldDifference === plan.difference;
+    if (!isZero(plan.difference) && !accepted && row?.state !== 'erp_pending') throw businessError({ sentence: heldSentence(order, plan, erpLabel(ctx)), record: { kind: 'order', key, field: 'grandTotal' } });
     if (!row || row.state === 'discovered') {
       const missing = await missingSkus(ctx, requiredSkus(order, ctx.config.flows.orders), known);
       if (missing.length > 0) throw unknownSkuError(ctx, order, missing);
@@ -198,7 +329,7 @@ async function previewOrder(ctx: FlowContext, rb: ReportBuilder, key: string, kn
     };
     if (draft.paymentMethod !== undefined) fields.paymentMethod = [undefined, draft.paymentMethod];
     if (draft.shippingMethod !== undefined) fields.shippingMethod = [undefined, draft.shippingMethod];
-    fields.erpGross = [undefined, draftGross(draft)];
+    fields.erpGross = [undefined, draftGross(draft, ctx.erp.orderArithmetic)];
     fields.grandTotal = [undefined, order.totals.grandTotal];
     if (row?.state === 'erp_pending') fields.note = [undefined, `looked up in ${erpLabel(ctx)} by its reference first; entered only if absent`];
     if (row) fields.due = [undefined, row.nextAttemptAt && row.nextAttemptAt > ctx.now() ? row.nextAttemptAt.toISOString() : 'now'];
@@ -284,6 +415,16 @@ export function createOrdersFlow(): LedgerFlow {
           rb.count(created ? 'discovered' : 'known');
         }
       }
+      // Orders canceled in the shop after they reached the ERP (read apart: the status gate leaves them out).
+      if (!settings.statuses.includes('canceled')) {
+        for await (const page of ctx.shop.orders({ ...(since && { updatedSince: since }), statuses: ['canceled'], onUnreadable: () => undefined })) {
+          options.signal?.throwIfAborted();
+          for (const order of page) {
+            if (newest === undefined || order.updatedAt > newest) newest = order.updatedAt;
+            await afterShopCancel(ctx, rb, order, options.dryRun);
+          }
+        }
+      }
       if (!options.dryRun && newest !== undefined) await ctx.store.cursors.set('orders', newest);
       return rb.finish();
     },
@@ -306,13 +447,14 @@ export function createOrdersFlow(): LedgerFlow {
         const book = ctx.config.mappings.orderBook;
         const found = await ctx.erp.findOrderByReference(order.number, { orderDate: new Date(order.createdAt), ...(book && { book }) });
         if (found) {
+          await takeOverFrom(ctx, row);
           row = await recordInErp(ctx, row, found, `found in ${erpLabel(ctx)} as ${found.displayNumber} by its reference; not sent again`);
           await afterInErp(ctx, row, order, found);
           return;
         }
       }
-      const { row: inErp, erp } = await createInErp(ctx, row, order);
-      await afterInErp(ctx, inErp, order, erp);
+      const created = await createInErp(ctx, row, order);
+      if (created) await afterInErp(ctx, created.row, order, created.erp);
     },
   };
 }

@@ -11,9 +11,20 @@ import { mapCountry } from './order-mapping.js';
 export const normaliseVatId = (vatId: string): string => vatId.replace(/[\s.-]/g, '').toUpperCase();
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
 
+/**
+ * The buyer's VAT ID with its country prefix: one typed without it ("12345678") takes the billing
+ * country's ("SI12345678"; Greece writes EL), so the same company is one partner however it was typed.
+ */
+export function fullVatId(vatId: string, billingCountry: string | undefined): string {
+  const id = normaliseVatId(vatId);
+  if (/^[A-Z]{2}/.test(id) || !billingCountry) return id;
+  const country = billingCountry.toUpperCase();
+  return `${country === 'GR' ? 'EL' : country}${id}`;
+}
+
 /** `vat:SI12345678` or `email:ana@example.com`; undefined when the buyer has neither. */
 export function buyerIdentity(buyer: ShopBuyer): string | undefined {
-  const vat = buyer.vatId?.trim() ? normaliseVatId(buyer.vatId) : undefined;
+  const vat = buyer.vatId?.trim() ? fullVatId(buyer.vatId, buyer.billing.country) : undefined;
   if (vat) return `vat:${vat}`;
   const email = buyer.email?.trim() ? normaliseEmail(buyer.email) : undefined;
   return email ? `email:${email}` : undefined;
@@ -40,7 +51,7 @@ export function partnerDraft(buyer: ShopBuyer, config: Config): PartnerDraft {
     name: (kind === 'company' ? company || person : person || company) || (buyer.email ?? 'Shop buyer'),
     address: mapCountry(buyer.billing, config.mappings),
   };
-  if (buyer.vatId?.trim()) draft.vatId = normaliseVatId(buyer.vatId);
+  if (buyer.vatId?.trim()) draft.vatId = fullVatId(buyer.vatId, buyer.billing.country);
   if (buyer.email?.trim()) draft.email = buyer.email.trim();
   return draft;
 }

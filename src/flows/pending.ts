@@ -23,9 +23,9 @@ export async function pendingQuantities(ctx: FlowContext): Promise<Map<string, D
     for (const row of rows) {
       const data = row.data as OrderData | null;
       if (row.shopKey) known.add(row.shopKey);
-      // An order held by the totals guard is already in the ERP (its key is recorded) and waits only
-      // for a person to accept the difference: from there on it is the ERP's to count, as in_erp.
-      if (row.erpKey !== null || data?.totalsHeld) continue;
+      // An order the ERP already holds (its key is recorded; e.g. held by the totals guard after
+      // entry) is the ERP's to count, as in_erp. One held before entry is still only the shop's promise.
+      if (row.erpKey !== null) continue;
       const state = row.state === 'needs_attention' ? data?.resume : row.state;
       if (data?.lines && state && (PRE_ERP_STATES as readonly string[]).includes(state)) addLines(data.lines);
     }

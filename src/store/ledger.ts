@@ -140,7 +140,7 @@ export function createLedger(engine: Engine, clock: () => Date): Ledger {
     } catch (err) {
       if (isUniqueViolation(err)) {
         const current = await get0(id);
-        throw new KeyConflictError(current?.kind ?? 'entity', { shopKey: change.shopKey, erpKey: change.erpKey }, { cause: err });
+        throw new KeyConflictError(current?.kind ?? 'entity', { shopKey: change.shopKey, erpKey: change.erpKey ?? undefined }, { cause: err });
       }
       throw err;
     }

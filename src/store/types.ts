@@ -64,7 +64,8 @@ export interface LinkKeys {
 export interface LinkChange {
   state?: string;
   shopKey?: string;
-  erpKey?: string;
+  /** null unlinks the row from its ERP document (an edited shop order hands it to its successor). */
+  erpKey?: string | null;
   contentHash?: string | null;
   attempts?: number;
   nextAttemptAt?: Date | null;

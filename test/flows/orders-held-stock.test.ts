@@ -1,7 +1,7 @@
 /**
- * An order the totals guard holds for a person is already in the ERP: with
- * flows.stock.subtractPendingOrders its quantities are not held back from the shop's stock
- * any more (the ERP counts it from then on, as for any order in the ERP).
+ * An order the totals guard holds before entry is not in the ERP: with
+ * flows.stock.subtractPendingOrders its quantities are held back from the shop's stock like any
+ * order the ERP does not know yet; once a person accepts it and it is entered, the ERP counts it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { add, dec } from '../../src/core/decimal.js';
@@ -25,7 +25,7 @@ describe('stock with subtractPendingOrders and an order held by the totals guard
     await w?.close();
   });
 
-  it('does not subtract the quantities of an order the ERP already holds', async () => {
+  it('holds back the quantities of an order held before entry, and not once the ERP holds it', async () => {
     const sku = w.skus[0]!;
     const shopQty = () => String(w.magento.runtime.state.sourceItems.get(sku.toLowerCase())?.get('default')?.quantity);
     // 10 on hand in the ERP, all of it in the warehouse that feeds the shop's default source.
@@ -42,18 +42,20 @@ describe('stock with subtractPendingOrders and an order held by the totals guard
     await run(w, 'orders');
     const held = (await w.store.ledger.get('order', { shopKey: placed.increment_id }))!;
     expect(held.state).toBe('needs_attention');
-    expect(held.lastError).toMatch(/totalsTolerance/);
-    expect(held.erpKey).not.toBeNull();
-    const erp = await w.admin<{ orderReference: string }[]>('icenter', 'GET', '/orders?organisation=1');
-    expect(erp.filter((o) => o.orderReference === placed.increment_id)).toHaveLength(1);
+    // Held before any ERP write: the ERP does not know the order, so its quantities are still the shop's promise.
+    expect(held.lastError).toMatch(/is held before it was entered in iCenter.*difference 1/);
+    expect(held.erpKey).toBeNull();
+    const erp = async () => (await w.admin<{ orderReference: string }[]>('icenter', 'GET', '/orders?organisation=1')).filter((o) => o.orderReference === placed.increment_id);
+    expect(await erp()).toHaveLength(0);
 
     expect((await run(w, 'stock')).error).toBeUndefined();
-    expect(shopQty()).toBe('10');
+    expect(shopQty()).toBe('7');
 
-    // A person accepts the difference: the order is in_erp and the stock stays the ERP's.
+    // A person accepts the difference: the order is entered once, in_erp, and the stock is the ERP's again.
     await retryRecord(w.store, 'order', placed.increment_id);
     await run(w, 'orders');
     expect((await w.store.ledger.get('order', { shopKey: placed.increment_id }))?.state).toBe('in_erp');
+    expect(await erp()).toHaveLength(1);
     await run(w, 'stock');
     expect(shopQty()).toBe('10');
   });

@@ -107,6 +107,14 @@ export const icenterSettingsSchema = z
       .enum(['order-date', 'current'])
       .default('order-date')
       .describe('INF: OrderYear of a new order: the year of its order date in the iCenter time zone, or the current year.'),
+    orderPrecision: z
+      .object({
+        price: wholeNumber().default(4).describe('INF: decimals of an order line Price iCenter keeps (GetOrder shows 4: "12.5000").'),
+        discountPercent: wholeNumber().default(2).describe('INF: decimals of an order line DiscountPercentage iCenter keeps (GetOrder shows 2).'),
+      })
+      .strict()
+      .default({ price: 4, discountPercent: 2 })
+      .describe('What iCenter keeps of line prices and discounts: icsync rounds to it before sending and computes the order total the same way, so a difference from the shop total shows before the order is created.'),
     keyNames: keyNamesSchema.default(keyNamesSchema.parse({})),
     orderLookup: orderLookupSchema.default(orderLookupSchema.parse({})),
     invoiceLink: z

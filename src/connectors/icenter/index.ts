@@ -9,6 +9,7 @@ import { createIcenterClient } from './client.js';
 import type { IcenterSettings } from './config.js';
 import { createInvoicePort } from './invoice-port.js';
 import { createOrderPort } from './order-port.js';
+import { orderArithmetic } from './orders.js';
 import { createPartnerPort } from './partner-port.js';
 import { createIcenterTransport, type RemoteCallInfo } from './transport.js';
 
@@ -45,6 +46,9 @@ export function createIcenterErp(settings: IcenterSettings, deps: IcenterDeps): 
     createOrder: orders.createOrder,
     findOrderByReference: orders.findOrderByReference,
     getOrder: orders.getOrder,
+    cancelOrder: orders.cancelOrder,
+    replaceOrder: orders.replaceOrder,
+    orderArithmetic: orderArithmetic(settings),
     invoices: invoices.invoices,
     invoicesForOrder: invoices.invoicesForOrder,
     invoicePdf: invoices.invoicePdf,

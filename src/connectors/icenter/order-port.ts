@@ -17,7 +17,7 @@ import type { IcenterSettings } from './config.js';
 import { docPath, formatDocKey, parseDocKey, type DocKey } from './documents.js';
 import { createTextSanitizer } from './encoding.js';
 import { settingProblem, TARGET } from './errors.js';
-import { ADD_ORDER_PATH, GET_ORDER_PATH, mapOrder, ORDER_STATUS_PATH, orderBody, orderKeyFromResult, orderYearFor, statusRows } from './orders.js';
+import { ADD_ORDER_PATH, CANCEL_ORDER_PATH, GET_ORDER_PATH, MODIFY_ORDER_PATH, mapOrder, ORDER_STATUS_PATH, orderBody, orderKeyFromResult, orderYearFor, statusRows } from './orders.js';
 import { localYear } from './time.js';
 import { isSyncError } from '../../core/errors.js';
 
@@ -151,5 +151,37 @@ export function createOrderPort(client: IcenterClient, settings: IcenterSettings
     return bySweep(reference, book, years);
   }
 
-  return { createOrder, findOrderByReference, getOrder, readOrder };
+  function requireKey(key: ErpDocumentKey): DocKey {
+    const parsed = parseDocKey(key);
+    if (!parsed) throw businessError({ target: TARGET, record: { kind: 'order', key }, sentence: `"${key}" is not an iCenter order key (expected year/book/number, e.g. 2026/VNK/3495).` });
+    return parsed;
+  }
+
+  /** PostOrderCancellation with the key in the query (CONTRACT §3.5 [CODE]); the request body is an empty element [INF]. */
+  async function cancelOrder(key: ErpDocumentKey): Promise<void> {
+    const k = requireKey(key);
+    await client.write('POST', CANCEL_ORDER_PATH, 'Order', [], { doing: `canceling order ${formatDocKey(k)}`, record: { kind: 'order', key } }, {
+      query: { 'order.orderYear': k.year, 'order.orderBook': k.book, 'order.orderNumber': k.number },
+    });
+  }
+
+  /**
+   * ModifyOrder (CONTRACT §3.5 [CODE]; wire root `<OrderHeader>` [INF]) with the order's key and the
+   * draft's header and lines: the lines sent replace the order's lines [INF]. Sending the same draft
+   * again gives the same order, so a retry after a lost answer is safe.
+   */
+  async function replaceOrder(key: ErpDocumentKey, draft: ErpOrderDraft): Promise<{ order: ErpOrder; warnings: PortWarning[] }> {
+    const k = requireKey(key);
+    const record = { kind: 'order', key: draft.reference };
+    const currencyId = settings.currencyIds[draft.currency];
+    if (!currencyId) throw settingProblem(`No iCenter currency id for ${draft.currency}: add it to erp.icenter.currencyIds (e.g. ${draft.currency}: "978").`);
+    const clean = createTextSanitizer(record);
+    const body = orderBody({ ...draft, book: k.book }, k.year, currencyId, settings, clean);
+    const result = await client.write('POST', MODIFY_ORDER_PATH, 'OrderHeader', [['OrderNumber', k.number], ...body], { doing: `replacing order ${formatDocKey(k)} with shop order ${draft.reference}`, record });
+    const warnings: PortWarning[] = [...clean.warnings, ...result.errors.map((e) => ({ record, message: `iCenter: ${e.message}` }))];
+    const order = (await readOrder(k, false)) ?? { key: formatDocKey(k), displayNumber: `${k.book} ${k.year}/${k.number}`, reference: draft.reference };
+    return { order, warnings };
+  }
+
+  return { createOrder, findOrderByReference, getOrder, readOrder, cancelOrder, replaceOrder };
 }

@@ -2,7 +2,8 @@
  * Sales orders (docs/contracts/icenter.md#sales-orders): ErpOrderDraft → AddOrder `<OrderHeader>` body, GetOrder and
  * GetOrderStatus rows → ErpOrder, and the AddOrder CreateResult keys → the new order's key.
  */
-import { add, type Decimal, tryDec } from '../../core/decimal.js';
+import { add, div, mul, round, sub, type Decimal, tryDec } from '../../core/decimal.js';
+import type { ErpOrderArithmetic } from '../../core/ports.js';
 import { asPartnerCode, type ErpOrder, type ErpOrderDraft, type PostalAddress } from '../../core/model.js';
 import type { IcenterSettings } from './config.js';
 import { displayNumber, formatDocKey, parseDocReference, positiveNumber, type DocKey } from './documents.js';
@@ -15,6 +16,28 @@ export const ADD_ORDER_PATH = 'api/Order/AddOrder';
 export const GET_ORDER_PATH = 'api/Order/GetOrder';
 export const ORDER_STATUS_PATH = 'api/Order/GetOrderStatus';
 export const PROCESS_OVERVIEW_PATH = 'api/Order/GetOrderProcessOverview';
+export const MODIFY_ORDER_PATH = 'api/Order/ModifyOrder';
+export const CANCEL_ORDER_PATH = 'api/Order/PostOrderCancellation';
+
+/**
+ * iCenter's arithmetic for a line priced with VAT (PriceIncludeVAT true): Price and
+ * DiscountPercentage kept to erp.icenter.orderPrecision, then qty × price × (1 − discount)
+ * rounded half up to cents is what the line costs [INF from GetOrder's line amounts; the
+ * GrossAmount − DiscountAmount = NetAmount, + VATAmount = PaymentAmount header set].
+ */
+export function orderArithmetic(settings: IcenterSettings): ErpOrderArithmetic {
+  const { price: priceDecimals, discountPercent: discountDecimals } = settings.orderPrecision;
+  return {
+    priceDecimals,
+    discountDecimals,
+    linePayable(line) {
+      const price = round(line.unitPrice, priceDecimals);
+      const discount = round(line.discountPercent, discountDecimals);
+      const factor = sub('1' as Decimal, div(discount, '100' as Decimal, 12));
+      return round(mul(mul(line.quantity, price), factor), 2);
+    },
+  };
+}
 
 export function orderYearFor(draft: ErpOrderDraft, settings: IcenterSettings, now: Date): number {
   return settings.orderYear === 'current' ? localYear(now, settings.timeZone) : localYear(new Date(draft.orderDate), settings.timeZone);
@@ -47,8 +70,9 @@ export function orderBody(draft: ErpOrderDraft, year: number, currencyId: string
       ['ItemTitle1', clean.text(line.name, `lines[${index}].name`)],
       ['Qty', line.quantity],
       ['WareHouseId', line.warehouse],
-      ['Price', line.unitPrice],
-      ['DiscountPercentage', line.discountPercent],
+      // Rounded here to what iCenter keeps, so that what it computes is what orderArithmetic said.
+      ['Price', round(line.unitPrice, settings.orderPrecision.price)],
+      ['DiscountPercentage', round(line.discountPercent, settings.orderPrecision.discountPercent)],
       ['VATRateId', line.vatRate],
       ['PriceIncludeVAT', line.priceIncludesVat],
       ['TextLine', line.textOnly ? true : undefined],

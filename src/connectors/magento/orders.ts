@@ -91,6 +91,7 @@ function lineFrom(priced: Json, identity: Json, origin: ShopOrderLine['origin'])
     rowTotal,
     rowTotalInclTax,
     origin,
+    discountTaxCompensation: amount(priced.discount_tax_compensation_amount),
   };
 }
 
@@ -110,7 +111,9 @@ function linesOf(rows: Json[], options: NormaliseOptions): ShopOrderLine[] {
       // The parent row's SKU is already the child's; the child row names the variant.
       lines.push(lineFrom(row, children[0] ?? row, 'configurable'));
     } else if (type === 'bundle' && options.bundles === 'children' && children.length > 0 && children.some((c) => !isZero(amount(c.row_total)))) {
-      for (const child of children) lines.push(lineFrom(child, child, 'bundle-child'));
+      // Priced by its children (dynamic price) is a property of this bundle line alone: another
+      // bundle of the same order may carry a fixed price on its own row and stays one line.
+      for (const child of children) lines.push({ ...lineFrom(child, child, 'bundle-child'), bundleItemId: String(row.item_id) });
     } else {
       lines.push(lineFrom(row, row, ORIGINS[type] ?? (truthy(row.is_virtual) ? 'virtual' : 'other')));
     }
@@ -155,6 +158,11 @@ export function normaliseOrder(raw: Json, options: NormaliseOptions): ShopOrder 
       discount: abs(amount(raw.discount_amount)),
       shipping: shippingAmount,
       shippingInclTax: optionalAmount(raw.shipping_incl_tax) ?? add(shippingAmount, shippingTax),
+      shippingTax,
+      // Stored positive by Magento, but a module writing it negative is read the same [M].
+      shippingDiscount: abs(amount(raw.shipping_discount_amount)),
+      shippingDiscountTaxCompensation: amount(raw.shipping_discount_tax_compensation_amount),
+      discountTaxCompensation: amount(raw.discount_tax_compensation_amount),
       tax: amount(raw.tax_amount),
       grandTotal: amount(raw.grand_total),
     },
@@ -162,7 +170,17 @@ export function normaliseOrder(raw: Json, options: NormaliseOptions): ShopOrder 
     shipped: finished || (!truthy(raw.is_virtual) && allDone(rows, 'qty_shipped', (row) => !truthy(row.is_virtual))),
     invoiced: finished || allDone(rows, 'qty_invoiced', () => true),
   };
-  if (!isZero(shippingAmount)) order.totals.shippingTaxPercent = round(mul(div(shippingTax, shippingAmount), '100' as Decimal), 2);
+  if (truthy(raw.is_virtual)) order.isVirtual = true;
+  const invoicedTotal = optionalAmount(raw.total_invoiced);
+  if (invoicedTotal !== undefined) order.invoicedTotal = invoicedTotal;
+  const parentNumber = str(raw.relation_parent_real_id);
+  if (parentNumber !== undefined) order.replaces = asShopOrderNumber(parentNumber);
+  const childNumber = str(raw.relation_child_real_id);
+  if (childNumber !== undefined) order.replacedBy = asShopOrderNumber(childNumber);
+  // The percent from the tax before any shipping discount (shipping_incl_tax is the full price with tax);
+  // the orders flow matches it to a mapped rate by amounts, so a rounded cent does not hide it.
+  const shippingFullTax = raw.shipping_incl_tax === undefined || raw.shipping_incl_tax === null ? shippingTax : sub(amount(raw.shipping_incl_tax), shippingAmount);
+  if (!isZero(shippingAmount)) order.totals.shippingTaxPercent = round(mul(div(shippingFullTax, shippingAmount), '100' as Decimal), 2);
 
   const buyer = order.buyer;
   const email = str(raw.customer_email) ?? str(billingRaw.email);

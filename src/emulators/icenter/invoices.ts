@@ -16,6 +16,7 @@ export function issueInvoice(state: EmulatorState, org: OrgState, settings: Emul
   const order = org.orders.get(docKey(orderKey));
   if (!order) throw new InvoiceIssueError(`order ${docKey(orderKey)} does not exist`);
   if (order.invoices.length > 0) throw new InvoiceIssueError(`order ${docKey(orderKey)} is already invoiced`);
+  if (order.status === settings.orderStatusCanceled) throw new InvoiceIssueError(`order ${docKey(orderKey)} is canceled`);
   const bookRow = org.lookups.orderBooks.find((b) => b.OrderBookID === order.book);
   const book = order.header.InvoiceBook || bookRow?.InvoiceBookID || org.lookups.invoiceBooks[0]?.InvoiceBookID || 'IR';
   const stamp = state.stamp();

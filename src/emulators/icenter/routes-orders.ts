@@ -4,7 +4,7 @@
  * GetOrderProcessOverview (with invoices). No idempotency: two AddOrder calls make two orders,
  * as in iCenter; the connector must prevent duplicates.
  */
-import { cmp, dec, tryDec, ZERO } from '../../core/decimal.js';
+import { cmp, dec, round, tryDec, ZERO } from '../../core/decimal.js';
 import type { Decimal } from '../../core/decimal.js';
 import { parseIcenterTime, toLocalDate, toLocalText } from './clock.js';
 import { lineAmounts, totalsOf } from './amounts.js';
@@ -85,10 +85,10 @@ function parseOrder(ctx: Ctx, root: XmlObject): ParsedOrder {
     const missingPrice = ctx.settings.missingLinePrice;
     if (sentPrice === undefined && missingPrice === 'reject') errors.push(`Postavka ${lineNo}: cena artikla  ${item.ItemID} ni vpisana!`);
     const listPrice = missingPrice === 'price-list' ? org.prices.get(priceListId)?.get(item.ItemID)?.price : undefined;
-    const price = sentPrice ?? listPrice ?? ZERO;
+    const price = round(sentPrice ?? listPrice ?? ZERO, ctx.settings.priceDecimals);
     const includeVat = bool(l, 'PriceIncludeVAT') ?? (sentPrice === undefined ? priceList?.VatIncluded === 'true' : false);
     if (!qty || vatPercent === undefined) return;
-    const discounts = ['DiscountPercentage', 'DiscountPercentage2', 'DiscountPercentage3', 'DiscountPercentage4', 'DiscountPercentage5'].map((n) => pct(l, n));
+    const discounts = ['DiscountPercentage', 'DiscountPercentage2', 'DiscountPercentage3', 'DiscountPercentage4', 'DiscountPercentage5'].map((n) => round(pct(l, n), ctx.settings.discountDecimals));
     lines.push({
       lineNo, itemId: item.ItemID, title1: str(l, 'ItemTitle1') || item.ItemTitle1 || '', title2: str(l, 'ItemTitle2') || item.ItemTitle2,
       unit: str(l, 'UnitOfMeasure') || item.sections.GeneralData.ItemUnitOfMeas || 'kom', ean: item.sections.GeneralData.ItemEANCode ?? null,
@@ -135,6 +135,39 @@ function orderLineNode(l: DocLine, closed: boolean): XNode {
     el('GrossAmout', fixed(l.grossAmount, 2)), el('NetAmount', fixed(l.netAmount, 2)), el('VATAmount', fixed(l.vatAmount, 2)),
     el('DiscountAmount', fixed(l.discountAmount, 2)),
   ], { OrderLineNo: String(l.lineNo) });
+}
+
+/**
+ * ModifyOrder (CONTRACT §3.5 [CODE], root `OrderHeader` [INF]): the order named by OrderYear,
+ * OrderBook and OrderNumber takes the header fields and lines sent; the lines replace the old ones
+ * [INF]. Refused for an invoiced or canceled order.
+ */
+export function modifyOrder(ctx: Ctx): Reply {
+  const read = readRoot(ctx, ['OrderHeader', 'Order']);
+  if ('error' in read) return read.error;
+  const key = { year: Number(str(read.root, 'OrderYear')), book: str(read.root, 'OrderBook'), number: Number(str(read.root, 'OrderNumber')) };
+  const existing = findOrder(ctx.org, key);
+  if (!existing) return conflict([`Naročilo  ${key.year}-${key.book}-${key.number} ne obstaja!`]);
+  if (existing.invoices.length > 0 || existing.status === ctx.settings.orderStatusCanceled) return conflict([`Naročilo  ${key.year}-${key.book}-${key.number} je zaključeno ali preklicano in ga ni mogoče spremeniti!`]);
+  const parsed = parseOrder(ctx, read.root);
+  if (!parsed.order) return conflict(parsed.errors);
+  const { year: _y, book: _b, ...changes } = parsed.order;
+  Object.assign(existing, changes, { modified: ctx.state.stamp() });
+  const k = ctx.settings.keyNames.order;
+  return createResult([
+    { name: k.year, value: String(existing.year) }, { name: k.book, value: existing.book }, { name: k.number, value: String(existing.number) },
+  ], ctx.settings.keyElements.order, 'Ok');
+}
+
+/** PostOrderCancellation?order.orderYear&order.orderBook&order.orderNumber (CONTRACT §3.5 [CODE]): refused once invoiced. */
+export function cancelOrder(ctx: Ctx): Reply {
+  const key = { year: Number(ctx.query('order.orderYear')), book: ctx.query('order.orderBook') ?? '', number: Number(ctx.query('order.orderNumber')) };
+  const existing = findOrder(ctx.org, key);
+  if (!existing) return conflict([`Naročilo  ${key.year}-${key.book}-${key.number} ne obstaja!`]);
+  if (existing.invoices.length > 0) return conflict([`Naročilo  ${key.year}-${key.book}-${key.number} je že fakturirano!`]);
+  existing.status = ctx.settings.orderStatusCanceled;
+  existing.modified = ctx.state.stamp();
+  return createResult([], ctx.settings.keyElements.order, 'Ok');
 }
 
 export function findOrder(org: OrgState, key: DocKey): OrderRecord | undefined {

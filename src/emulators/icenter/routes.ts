@@ -7,7 +7,7 @@ import { addCustomer, addCustomerContacts, getCustomer, getCustomerContacts, get
 import { getDocument, getInvoice, getInvoices, getInvoiceStatus, printInvoiceToPdf } from './routes-invoices.js';
 import { addItemsGeneralData, getItemsDescriptions, getItemsGeneralData, updateItemsGeneralData } from './routes-items.js';
 import { apiVersion, getPrices, getStocks, LOOKUPS, lookupRoutes } from './routes-lookups.js';
-import { addOrder, getOrder, getOrderProcessOverview, getOrderStatus } from './routes-orders.js';
+import { addOrder, cancelOrder, getOrder, getOrderProcessOverview, getOrderStatus, modifyOrder } from './routes-orders.js';
 
 export type Handler = (ctx: Ctx) => Reply | Promise<Reply>;
 
@@ -35,6 +35,8 @@ const table: [string, string, Handler][] = [
   ['GET', 'api/Order/GetOrder/{year}/{book}/{number}', getOrder],
   ['GET', 'api/Order/GetOrderStatus', getOrderStatus],
   ['GET', 'api/Order/GetOrderProcessOverview', getOrderProcessOverview],
+  ['POST', 'api/Order/ModifyOrder', modifyOrder],
+  ['POST', 'api/Order/PostOrderCancellation', cancelOrder],
   ['GET', 'api/Invoice/GetInvoiceStatus', getInvoiceStatus],
   ['GET', 'api/Invoice/GetInvoice/{year}/{book}/{number}', getInvoice],
   ['GET', 'api/Invoice/GetInvoices', getInvoices],

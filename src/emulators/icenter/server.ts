@@ -302,7 +302,7 @@ export async function startIcenterEmulator(options: IcenterEmulatorOptions = {})
           const inv = issue(org, { year: Number(body.orderYear), book: String(body.orderBook ?? ''), number: Number(body.orderNumber) });
           return json(res, 201, invoiceView(org, inv));
         } catch (err) {
-          if (err instanceof InvoiceIssueError) return json(res, err.message.includes('already') ? 409 : 404, { error: err.message });
+          if (err instanceof InvoiceIssueError) return json(res, /already|canceled/.test(err.message) ? 409 : 404, { error: err.message });
           throw err;
         }
       }

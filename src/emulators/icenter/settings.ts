@@ -77,6 +77,15 @@ export interface EmulatorSettings {
   missingLinePrice: 'price-list' | 'reject' | 'zero';
   /** PrintInvoiceToPDF bumps the invoice's ModifiedTime (so it reappears in the next delta). Not seen anywhere [INF]. */
   pdfBumpsModified: boolean;
+  /**
+   * Decimals of an order line's Price and DiscountPercentage iCenter keeps of what it is sent; the rest
+   * is rounded half up before the line is computed. GetOrder prints 4 and 2 (CONTRACT §1.2 "fixed
+   * scale"); what AddOrder does with more is not public [INF].
+   */
+  priceDecimals: number;
+  discountDecimals: number;
+  /** Status text of an order after PostOrderCancellation (CONTRACT §3.5 lists `Stornirano`, `Preklicano` [CAP]; which one a cancellation gives [INF]). */
+  orderStatusCanceled: string;
 }
 
 export const DEFAULT_SETTINGS: EmulatorSettings = {
@@ -111,6 +120,9 @@ export const DEFAULT_SETTINGS: EmulatorSettings = {
   invoiceStatusKeys: 'elements',
   missingLinePrice: 'price-list',
   pdfBumpsModified: false,
+  priceDecimals: 4,
+  discountDecimals: 2,
+  orderStatusCanceled: 'Preklicano',
 };
 
 export type SettingsPatch = Partial<Omit<EmulatorSettings, 'keyNames' | 'keyElements'>> & {

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MagentoHttpError } from './errors.js';
 import type { FaultConfig } from './faults.js';
 import { applySeed, generateShop, type SeedInput } from './seed.js';
-import { createShipment, placeOrder, renderOrder } from './sales.js';
+import { cancelOrder, createShipment, editOrder, placeOrder, renderOrder } from './sales.js';
 import { sendDocumentEmail } from './mail.js';
 import type { EmulatorRuntime } from './server.js';
 import { send } from './server.js';
@@ -54,6 +54,13 @@ export async function handleAdmin(rt: EmulatorRuntime, req: IncomingMessage, res
         const order = placeOrder(rt.state, input);
         return send(res, 200, renderOrder(order));
       }
+      case 'POST /__admin/orders/:id/edit': {
+        // The body is the edited order, as for POST /__admin/orders; the answer is the new order.
+        const edited = editOrder(rt.state, id, input);
+        return send(res, 200, renderOrder(edited));
+      }
+      case 'POST /__admin/orders/:id/cancel':
+        return send(res, 200, { canceled: cancelOrder(rt.state, id), order: renderOrder(rt.state.orders.get(id) as never) });
       case 'POST /__admin/orders/:id/ship': {
         const shipmentId = createShipment(rt.state, id, input, (kind, sid) => { sendDocumentEmail(rt.state, kind, sid); });
         return send(res, 200, { shipment_id: shipmentId, order: renderOrder(rt.state.orders.get(id) as never) });

@@ -184,6 +184,7 @@ export function createInvoice(state: EmulatorState, orderId: number, options: Do
   let subtotal = ZERO_MONEY;
   let tax = ZERO_MONEY;
   let discount = ZERO_MONEY;
+  let compensation = ZERO_MONEY;
   let totalQty = ZERO;
   /** The part of a row amount this invoice takes: the rest when it takes the last units, else pro rata. */
   const share = (row: Json, qty: Decimal, last: boolean, key: string, invoicedKey: string): Money => money(
@@ -195,6 +196,8 @@ export function createInvoice(state: EmulatorState, orderId: number, options: Do
     const rowTotal = share(row, qty, last, 'row_total', 'row_invoiced');
     const rowTax = share(row, qty, last, 'tax_amount', 'tax_invoiced');
     const rowDiscount = share(row, qty, last, 'discount_amount', 'discount_invoiced');
+    // The hidden tax of a discount or a tax-inclusive price; Magento keeps no "invoiced" counter for it on the row, so pro rata.
+    const rowCompensation = money(scaled(row.discount_tax_compensation_amount, qty, d(row.qty_ordered)), scaled(baseOf(row, 'discount_tax_compensation_amount'), qty, d(row.qty_ordered)));
     invoiceItems.push({
       base_price: n(baseOf(row, 'price')), base_price_incl_tax: n(baseOf(row, 'price_incl_tax')),
       base_row_total: n(rowTotal.base), base_row_total_incl_tax: n(add(rowTotal.base, rowTax.base)), base_tax_amount: n(rowTax.base),
@@ -217,6 +220,7 @@ export function createInvoice(state: EmulatorState, orderId: number, options: Do
       subtotal = plus(subtotal, rowTotal);
       tax = plus(tax, rowTax);
       discount = plus(discount, rowDiscount);
+      compensation = plus(compensation, rowCompensation);
     }
   };
   for (const { row, qty } of lines) {
@@ -228,18 +232,25 @@ export function createInvoice(state: EmulatorState, orderId: number, options: Do
   const shippingDone = cmp(d(data.shipping_invoiced), ZERO) !== 0 || order.invoices.length > 0;
   const shipping = shippingDone ? ZERO_MONEY : money(d(data.shipping_amount), baseOf(data, 'shipping_amount'));
   const shippingTax = shippingDone ? ZERO_MONEY : money(d(data.shipping_tax_amount), baseOf(data, 'shipping_tax_amount'));
+  const shippingDiscount = shippingDone ? ZERO_MONEY : money(d(data.shipping_discount_amount), baseOf(data, 'shipping_discount_amount'));
+  const shippingCompensation = shippingDone ? ZERO_MONEY : money(d(data.shipping_discount_tax_compensation_amount), d(data.base_shipping_discount_tax_compensation_amnt));
   const itemsTax = tax;
   tax = plus(tax, shippingTax);
-  // Magento keeps discounts negative on the order (docs/contracts/magento.md#orders [M] for the sign); the invoice keeps the same sign.
-  const grand = plus(plus(plus(subtotal, shipping), tax), discount);
+  discount = plus(discount, shippingDiscount);
+  compensation = plus(compensation, shippingCompensation);
+  // Discounts are positive on the order's items and negative on its totals (docs/contracts/magento.md#orders [M] for
+  // the sign); the invoice does the same: its discount_amount is negative.
+  const negative = (m: Money): Money => money(sub(ZERO, m.amount), sub(ZERO, m.base));
+  discount = negative(discount);
+  const grand = plus(plus(plus(plus(subtotal, shipping), tax), compensation), discount);
   const invoice: Json = {
     base_currency_code: data.base_currency_code, base_discount_amount: n(discount.base), base_grand_total: n(grand.base),
-    base_discount_tax_compensation_amount: 0, base_shipping_amount: n(shipping.base), base_shipping_incl_tax: n(add(shipping.base, shippingTax.base)),
+    base_discount_tax_compensation_amount: n(compensation.base), base_shipping_amount: n(shipping.base), base_shipping_incl_tax: n(add(shipping.base, shippingTax.base)),
     base_shipping_tax_amount: n(shippingTax.base), base_subtotal: n(subtotal.base), base_subtotal_incl_tax: n(add(subtotal.base, itemsTax.base)),
     base_tax_amount: n(tax.base), base_to_global_rate: data.base_to_global_rate ?? 1, base_to_order_rate: data.base_to_order_rate ?? 1,
     billing_address_id: data.billing_address_id, can_void_flag: 0, created_at: stamp, discount_amount: n(discount.amount),
     email_sent: 0, entity_id: invoiceId, global_currency_code: data.global_currency_code ?? data.base_currency_code,
-    grand_total: n(grand.amount), discount_tax_compensation_amount: 0, increment_id: pad(invoiceId), order_currency_code: data.order_currency_code,
+    grand_total: n(grand.amount), discount_tax_compensation_amount: n(compensation.amount), increment_id: pad(invoiceId), order_currency_code: data.order_currency_code,
     order_id: data.entity_id, shipping_address_id: ((data.extension_attributes as Json).shipping_assignments as Json[] | undefined)?.[0] ? (((((data.extension_attributes as Json).shipping_assignments as Json[])[0] as Json).shipping as Json).address as Json).entity_id : undefined,
     shipping_amount: n(shipping.amount), shipping_discount_tax_compensation_amount: 0, shipping_incl_tax: n(add(shipping.amount, shippingTax.amount)),
     shipping_tax_amount: n(shippingTax.amount), state: 2, store_currency_code: data.store_currency_code ?? data.base_currency_code, store_id: data.store_id,
@@ -399,4 +410,34 @@ export function cancelOrder(state: EmulatorState, orderId: number): boolean {
   setState(order, 'canceled');
   order.data.updated_at = magentoDate();
   return true;
+}
+
+/**
+ * An admin "Edit" of an order (Sales › Orders › Edit): Magento places a new order for the edited
+ * cart, numbered `<original>-<n>`, and cancels the one edited. The new order names its parent in
+ * `relation_parent_id` / `relation_parent_real_id` and the first number in `original_increment_id`;
+ * the old one names its successor in `relation_child_id` / `relation_child_real_id` [H schema fields;
+ * M how the admin edit fills them]. An order with an invoice, or one canceled, complete or closed,
+ * cannot be edited.
+ */
+export function editOrder(state: EmulatorState, orderId: number, input: Json, now = new Date()): OrderRecord {
+  const original = requireOrder(state, orderId);
+  const current = String(original.data.state);
+  if (!['new', 'processing', 'holded'].includes(current) || original.invoices.length > 0) throw badRequest('This order cannot be edited.');
+  const root = String(original.data.original_increment_id ?? original.data.increment_id);
+  const editIncrement = Number(original.data.edit_increment ?? 0) + 1;
+  const edited = placeOrder(state, {
+    ...input,
+    increment_id: `${root}-${editIncrement}`,
+    original_increment_id: root,
+    edit_increment: editIncrement,
+    relation_parent_id: String(original.data.entity_id),
+    relation_parent_real_id: String(original.data.increment_id),
+  }, now);
+  if (current === 'holded') holdOrder(state, orderId, false);
+  cancelOrder(state, orderId);
+  original.data.relation_child_id = String(edited.data.entity_id);
+  original.data.relation_child_real_id = String(edited.data.increment_id);
+  original.data.updated_at = magentoDate(now);
+  return edited;
 }

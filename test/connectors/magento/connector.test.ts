@@ -50,7 +50,7 @@ describe('magento connector over HTTP (2.4.8)', () => {
       totals: { subtotal: '160', discount: '0', shipping: '5', shippingInclTax: '5', shippingTaxPercent: '0', tax: '0', grandTotal: '165' },
       baseGrandTotal: '165', invoiced: false, shipped: false,
     });
-    const zero = { discountAmount: '0', taxPercent: '0', taxAmount: '0', quantity: '1' };
+    const zero = { discountAmount: '0', taxPercent: '0', taxAmount: '0', quantity: '1', discountTaxCompensation: '0' };
     expect(order.lines).toEqual([
       { shopItemId: itemId('WS12-M-Orange', 'simple'), sku: 'WS12-M-Orange', name: 'Radiant Tee-M-Orange', unitPrice: '22', unitPriceInclTax: '22', rowTotal: '22', rowTotalInclTax: '22', origin: 'simple', ...zero },
       { shopItemId: itemId('240-LV08', 'downloadable'), sku: '240-LV08', name: 'Advanced Pilates & Yoga (Strength)', unitPrice: '18', unitPriceInclTax: '18', rowTotal: '18', rowTotalInclTax: '18', origin: 'downloadable', ...zero },

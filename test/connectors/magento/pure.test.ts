@@ -157,7 +157,7 @@ describe('order normalisation (Adobe sample order)', () => {
     });
     expect(order.buyer.vatId).toBeUndefined();
     expect(order.shippingAddress).toEqual({ street: ['123 Oak Ave'], city: 'Purchase', postcode: '10577', country: 'US', firstName: 'Jane', lastName: 'Doe', region: 'New York', telephone: '512-555-1111' });
-    const money = { discountAmount: '0', taxPercent: '0', taxAmount: '0' };
+    const money = { discountAmount: '0', taxPercent: '0', taxAmount: '0', discountTaxCompensation: '0' };
     expect(order.lines).toEqual([
       { shopItemId: '3', sku: 'WS12-M-Orange', name: 'Radiant Tee-M-Orange', quantity: '1', unitPrice: '22', unitPriceInclTax: '22', rowTotal: '22', rowTotalInclTax: '22', origin: 'simple', ...money },
       { shopItemId: '4', sku: '240-LV08', name: 'Advanced Pilates & Yoga (Strength)', quantity: '1', unitPrice: '18', unitPriceInclTax: '18', rowTotal: '18', rowTotalInclTax: '18', origin: 'downloadable', ...money },
