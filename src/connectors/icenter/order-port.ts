@@ -157,7 +157,7 @@ export function createOrderPort(client: IcenterClient, settings: IcenterSettings
     return parsed;
   }
 
-  /** PostOrderCancellation with the key in the query (CONTRACT §3.5 [CODE]); the request body is an empty element [INF]. */
+  /** PostOrderCancellation with the key in the query (docs/contracts/icenter.md#sales-orders [CODE]); the request body is an empty element [INF]. */
   async function cancelOrder(key: ErpDocumentKey): Promise<void> {
     const k = requireKey(key);
     await client.write('POST', CANCEL_ORDER_PATH, 'Order', [], { doing: `canceling order ${formatDocKey(k)}`, record: { kind: 'order', key } }, {
@@ -166,7 +166,7 @@ export function createOrderPort(client: IcenterClient, settings: IcenterSettings
   }
 
   /**
-   * ModifyOrder (CONTRACT §3.5 [CODE]; wire root `<OrderHeader>` [INF]) with the order's key and the
+   * ModifyOrder (docs/contracts/icenter.md#sales-orders [CODE]; wire root `<OrderHeader>` [INF]) with the order's key and the
    * draft's header and lines: the lines sent replace the order's lines [INF]. Sending the same draft
    * again gives the same order, so a retry after a lost answer is safe.
    */

@@ -138,7 +138,7 @@ function orderLineNode(l: DocLine, closed: boolean): XNode {
 }
 
 /**
- * ModifyOrder (CONTRACT §3.5 [CODE], root `OrderHeader` [INF]): the order named by OrderYear,
+ * ModifyOrder (docs/contracts/icenter.md#sales-orders [CODE], root `OrderHeader` [INF]): the order named by OrderYear,
  * OrderBook and OrderNumber takes the header fields and lines sent; the lines replace the old ones
  * [INF]. Refused for an invoiced or canceled order.
  */
@@ -159,7 +159,7 @@ export function modifyOrder(ctx: Ctx): Reply {
   ], ctx.settings.keyElements.order, 'Ok');
 }
 
-/** PostOrderCancellation?order.orderYear&order.orderBook&order.orderNumber (CONTRACT §3.5 [CODE]): refused once invoiced. */
+/** PostOrderCancellation?order.orderYear&order.orderBook&order.orderNumber (docs/contracts/icenter.md#sales-orders [CODE]): refused once invoiced. */
 export function cancelOrder(ctx: Ctx): Reply {
   const key = { year: Number(ctx.query('order.orderYear')), book: ctx.query('order.orderBook') ?? '', number: Number(ctx.query('order.orderNumber')) };
   const existing = findOrder(ctx.org, key);

@@ -79,12 +79,12 @@ export interface EmulatorSettings {
   pdfBumpsModified: boolean;
   /**
    * Decimals of an order line's Price and DiscountPercentage iCenter keeps of what it is sent; the rest
-   * is rounded half up before the line is computed. GetOrder prints 4 and 2 (CONTRACT §1.2 "fixed
+   * is rounded half up before the line is computed. GetOrder prints 4 and 2 (docs/contracts/icenter.md#dates-times-and-numbers "fixed
    * scale"); what AddOrder does with more is not public [INF].
    */
   priceDecimals: number;
   discountDecimals: number;
-  /** Status text of an order after PostOrderCancellation (CONTRACT §3.5 lists `Stornirano`, `Preklicano` [CAP]; which one a cancellation gives [INF]). */
+  /** Status text of an order after PostOrderCancellation (docs/contracts/icenter.md#sales-orders lists `Stornirano`, `Preklicano` [CAP]; which one a cancellation gives [INF]). */
   orderStatusCanceled: string;
 }
 
