@@ -242,7 +242,7 @@ export interface ErpOrderLineDraft {
 
 export interface ErpOrder {
   key: ErpDocumentKey;
-  /** What a person calls it in the ERP (`VNK 2026/3495`). */
+  /** What a person reads in sentences; for iCenter the key itself (`2026/VNK/3495`), one format everywhere. */
   displayNumber: string;
   reference?: string;
   partner?: PartnerCode;

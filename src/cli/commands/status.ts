@@ -1,4 +1,5 @@
 /** `icsync status`: per flow the last run and lag, ledger counts, and what waits for a person. */
+import { aboutRecord } from '../../flows/common.js';
 import { collectStatus, formatAge, type StatusReport } from '../../server/status.js';
 import { withContext } from '../context.js';
 import { formatCounts, table, utc } from '../format.js';
@@ -40,7 +41,7 @@ export function formatStatus(status: StatusReport): string {
     parts.push('\nNo record needs a person.\n');
   } else {
     parts.push(`\n${status.attention.length} record${status.attention.length === 1 ? '' : 's'} need${status.attention.length === 1 ? 's' : ''} a person (icsync explain <kind> <key>, then icsync retry or skip):\n`);
-    for (const record of status.attention) parts.push(`  ${record.kind} ${record.key} [${record.state}]: ${record.reason}\n`);
+    for (const record of status.attention) parts.push(`  [${record.state}] ${aboutRecord(record.kind, record.key, record.reason)}\n`);
   }
   return parts.join('');
 }

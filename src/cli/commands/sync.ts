@@ -6,6 +6,7 @@
 import { Presets, SingleBar } from 'cli-progress';
 import { FLOW_NAMES, type FlowName } from '../../config/index.js';
 import { runSync } from '../../engine/index.js';
+import { aboutRecord } from '../../flows/common.js';
 import type { FlowReport, PlannedChange } from '../../flows/types.js';
 import { withContext } from '../context.js';
 import { CliExit, EXIT } from '../exit-codes.js';
@@ -101,7 +102,7 @@ export function formatReports(reports: readonly FlowReport[], dryRun: boolean): 
     if (problems.length === 0) continue;
     const total = report.counts.problems ?? problems.length;
     parts.push(`\n${report.flow}: ${total} record${total === 1 ? '' : 's'} need${total === 1 ? 's' : ''} a person (icsync explain <kind> <key>):\n`);
-    for (const problem of problems) parts.push(`  ${problem.kind} ${problem.key}: ${forOneShot(problem.message, true)}\n`);
+    for (const problem of problems) parts.push(`  ${aboutRecord(problem.kind, problem.key, forOneShot(problem.message, true))}\n`);
     if (total > problems.length) parts.push(`  … and ${total - problems.length} more (icsync status lists them)\n`);
   }
   return parts.join('');
