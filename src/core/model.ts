@@ -59,6 +59,11 @@ export interface ErpItem {
   /** Net weight per unit in the ERP's unit (iCenter: kg). */
   weight?: Decimal;
   active: boolean;
+  /**
+   * Whether the ERP means the item for the online shop (iCenter `GeneralData.WebPublish` D/N);
+   * absent when the ERP does not say. A service item such as shipping is typically not.
+   */
+  webPublish?: boolean;
   /** The parent item of a variant, when the ERP models variants. */
   parentSku?: Sku;
   modifiedAt?: UtcTimestamp;

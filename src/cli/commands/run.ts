@@ -4,7 +4,7 @@
  * SIGTERM/SIGINT it stops scheduling, lets the steps in flight finish, releases its leases,
  * closes the server, the connections and the store, and exits 0.
  */
-import type { FlowName } from '../../config/index.js';
+import { settingProblems, type FlowName } from '../../config/index.js';
 import { createScheduler, createWorker, type RunReport, type Scheduler, type SchedulerOptions } from '../../engine/index.js';
 import { createFlows, type Flow, type FlowContext } from '../../flows/index.js';
 import { createServer } from '../../server/index.js';
@@ -53,6 +53,7 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
       try {
         const address = await server.listen({ host, port });
         logger.info({ url: address, owner: ctx.flowContext.owner, store: ctx.store.target }, `icsync running: dashboard at ${address}/ (health ${address}/healthz, metrics ${address}/metrics)`);
+        for (const problem of settingProblems(config)) logger.warn({ setting: problem.path }, `${problem.path}: ${problem.message}`);
         scheduler.start();
         worker.start();
       } catch (error) {
