@@ -103,7 +103,7 @@ export function formatReports(reports: readonly FlowReport[], dryRun: boolean): 
     const total = report.counts.problems ?? problems.length;
     parts.push(`\n${report.flow}: ${total} record${total === 1 ? '' : 's'} need${total === 1 ? 's' : ''} a person (icsync explain <kind> <key>):\n`);
     for (const problem of problems) parts.push(`  ${aboutRecord(problem.kind, problem.key, forOneShot(problem.message, true))}\n`);
-    if (total > problems.length) parts.push(`  … and ${total - problems.length} more (icsync status lists them)\n`);
+    if (total > problems.length) parts.push(`  … and ${total - problems.length} more: the ledger holds every one (icsync status --all; products only in the ERP: icsync status --only-in-erp)\n`);
   }
   return parts.join('');
 }
