@@ -7,6 +7,7 @@ import { Cron } from 'croner';
 import { z } from 'zod';
 import { decimalText, duration, flag, positiveWholeNumber, wholeNumber } from '../core/settings.js';
 import { erpConnectorSchema, shopConnectorSchema } from '../connectors/registry.js';
+import { alertsSchema } from '../alerts/config.js';
 
 /** When a flow runs: every N (`every: 15m`) or on a cron expression (`cron: "*\/5 * * * *"`). */
 function isValidCron(pattern: string): boolean {
@@ -191,6 +192,7 @@ export const configSchema = z
         invoices: invoicesSchema.parse({}),
       }),
     worker: workerSchema.default(workerSchema.parse({})),
+    alerts: alertsSchema.optional().describe('E-mail and webhook alerts (docs/OPERATIONS.md, "Alerts"). Absent: none are sent.'),
   })
   .strict();
 

@@ -5,6 +5,7 @@
  * closes the server, the connections and the store, and exits 0.
  */
 import { settingProblems, type FlowName } from '../../config/index.js';
+import { createAlerter } from '../../alerts/index.js';
 import { createScheduler, createWorker, type RunReport, type Scheduler, type SchedulerOptions } from '../../engine/index.js';
 import { createFlows, type Flow, type FlowContext } from '../../flows/index.js';
 import { createServer } from '../../server/index.js';
@@ -48,6 +49,7 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
         stoppedFlows: () => ({ ...stopped }),
         nextRuns: () => scheduler.nextRuns(),
       });
+      let alerter: ReturnType<typeof createAlerter>;
       const host = flags.host ?? config.server.host;
       const port = flags.port === undefined ? config.server.port : Number(flags.port);
       try {
@@ -56,6 +58,8 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
         for (const problem of settingProblems(config)) logger.warn({ setting: problem.path }, `${problem.path}: ${problem.message}`);
         scheduler.start();
         worker.start();
+        alerter = createAlerter({ store: ctx.store, config, logger, owner: ctx.flowContext.owner, dashboardUrl: `${address}/` });
+        alerter?.start();
       } catch (error) {
         await server.close().catch(() => undefined);
         await ctx.close();
@@ -68,7 +72,7 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
       const signal = await stopRequested;
       logger.info({ signal }, `${signal}: stopping; the steps in flight finish first`);
       // Both at once: the worker would otherwise go on claiming rows while the scheduled runs finish their steps.
-      await Promise.all([scheduler.stop(), worker.stop()]);
+      await Promise.all([scheduler.stop(), worker.stop(), alerter?.stop()]);
       await Promise.all(scheduler.owners.map((owner) => ctx.store.ledger.releaseAll(owner)));
       await server.close();
       await ctx.close();
