@@ -56,6 +56,7 @@ describe.skipIf(!available)('dashboard in Chromium', () => {
   let browser: Browser;
   let clock = Date.now() - 12 * HOUR;
   const unknownOrders: string[] = [];
+  let ordersError = '';
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
@@ -90,6 +91,13 @@ describe.skipIf(!available)('dashboard in Chromium', () => {
         }
       }
     }
+    // Last, the shop drops the connection of the order search: the orders flow fails with a
+    // sentence that quotes the long searchCriteria URL (the card must not print it whole).
+    clock = Date.now() - 5 * 60_000;
+    await magentoAdmin(magento, 'PUT', '/faults', { rules: [{ path: '/V1/orders*', reset: true }] });
+    const [failed] = await runSync(ctx, 'orders', { dryRun: false, full: false });
+    await magentoAdmin(magento, 'DELETE', '/faults');
+    ordersError = failed!.error ?? '';
     clock = Date.now();
     await Promise.all([ctx.erp.close(), ctx.shop.close()]);
     const next = new Date(Date.now() + 4 * 60_000);
@@ -133,8 +141,22 @@ describe.skipIf(!available)('dashboard in Chromium', () => {
     const cards = page.locator('#flows .card');
     expect(await cards.count()).toBe(5);
     expect(await cards.locator('h3 span:first-child').allTextContents()).toEqual(['products', 'stock', 'subjects', 'orders', 'invoices']);
-    expect(await page.locator('#flows .card[data-flow="orders"] .badge').textContent()).toBe('ok');
-    expect(await page.locator('#flows .card[data-flow="orders"]').textContent()).toMatch(/next run.*UTC \(in \d+ min\)/);
+    expect(await page.locator('#flows .card[data-flow="invoices"] .badge').textContent()).toBe('ok');
+    expect(await page.locator('#flows .card[data-flow="invoices"]').textContent()).toMatch(/next run.*UTC \(in \d+ min\)/);
+    // The failed orders run: its sentence with the URL shortened, the whole text one click away.
+    expect(ordersError).toMatch(/searchCriteria/);
+    const orders = page.locator('#flows .card[data-flow="orders"]');
+    expect(await orders.locator('.badge').textContent()).toBe('failed');
+    const shown = (await orders.locator('p.why').first().textContent())!;
+    expect(shown).toContain('/V1/orders?…');
+    expect(shown).not.toContain('searchCriteria');
+    expect(shown.length).toBeLessThan(ordersError.length);
+    await orders.locator('details summary').click();
+    expect(await orders.locator('details p').textContent()).toBe(ordersError);
+    await orders.locator('details summary').click();
+    // A long sentence does not squeeze the card: every card is as wide as the others.
+    const widths = await page.locator('#flows .card').evaluateAll((cards) => cards.slice(0, 4).map((c) => Math.round(c.getBoundingClientRect().width)));
+    expect(new Set(widths).size).toBe(1);
 
     // The charts are the server's SVG: lines for the flows that moved records over the 12 hours.
     const svg = await (await fetch(`${base}/api/charts/throughput.svg?range=24h`)).text();
