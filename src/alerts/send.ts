@@ -1,5 +1,5 @@
 /** Where a digest goes: e-mail over SMTP (nodemailer) and a webhook (JSON over HTTP, undici). */
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { request } from 'undici';
 import type { AlertsConfig } from './config.js';
 import type { Digest } from './message.js';
@@ -14,22 +14,28 @@ export interface Channel {
 const MAX_ANSWER = 4096;
 
 export function emailChannel(settings: NonNullable<AlertsConfig['email']>): Channel {
-  const transport: Transporter = createTransport({
-    host: settings.host,
-    port: settings.port,
-    secure: settings.secure,
-    requireTLS: settings.requireTls,
-    ...(settings.user !== undefined && { auth: { user: settings.user, pass: settings.password ?? '' } }),
-    connectionTimeout: 15_000,
-    greetingTimeout: 15_000,
-    socketTimeout: 30_000,
-  });
+  // nodemailer is loaded on the first message, so `icsync run` without e-mail alerts does not pay for it at start.
+  let transport: Transporter | undefined;
+  const open = async (): Promise<Transporter> => {
+    const { createTransport } = await import('nodemailer');
+    return createTransport({
+      host: settings.host,
+      port: settings.port,
+      secure: settings.secure,
+      requireTLS: settings.requireTls,
+      ...(settings.user !== undefined && { auth: { user: settings.user, pass: settings.password ?? '' } }),
+      connectionTimeout: 15_000,
+      greetingTimeout: 15_000,
+      socketTimeout: 30_000,
+    });
+  };
   return {
     name: 'email',
     async send(digest) {
+      transport ??= await open();
       await transport.sendMail({ from: settings.from, to: settings.to, subject: `${settings.subjectPrefix} ${digest.subject}`.trim(), text: digest.text });
     },
-    close: () => transport.close(),
+    close: () => transport?.close(),
   };
 }
 
