@@ -4,7 +4,8 @@
  * setting is one sentence that names the setting, e.g.
  * `mappings.warehouses."0000009": iCenter has no warehouse 0000009 (it has 0000001, 0000002).`
  */
-import type { Config } from '../config/index.js';
+import { settingProblems, type Config } from '../config/index.js';
+import { asSku } from '../core/model.js';
 import { isSyncError } from '../core/errors.js';
 import type { CodeEntry, ErpCodeList, ErpPort, ShopPort } from '../core/ports.js';
 
@@ -74,6 +75,13 @@ export async function runDoctorChecks(config: Config, erp: ErpPort, shop: ShopPo
     results.push({ ok: false, text: `mappings.orderBook: not set; shop orders cannot be entered without an ${erpName} order book${icenter ? ` (iCenter: a VNK-type book, e.g. ${icenter.books.order})` : ''}.` });
   }
 
+  for (const problem of settingProblems(config)) results.push({ ok: false, text: `${problem.path}: ${problem.message}` });
+  const shippingItem = config.flows.orders.enabled ? config.flows.orders.shippingItem : undefined;
+  if (shippingItem !== undefined) {
+    if (!erpUp) results.push({ ok: false, skipped: true, text: `shipping item: not checked (no connection to ${erpName})` });
+    else results.push(await checkItem(erp, shippingItem, erpName));
+  }
+
   const erpLists: { list: ErpCodeList; group: string; refs: Reference[] }[] = [
     {
       list: 'orderBooks',
@@ -123,6 +131,16 @@ export async function runDoctorChecks(config: Config, erp: ErpPort, shop: ShopPo
     else results.push({ ok: false, skipped: true, text: `stock sources: not checked (no connection to ${shopName})` });
   }
   return results;
+}
+
+async function checkItem(erp: ErpPort, sku: string, erpName: string): Promise<CheckResult> {
+  try {
+    const found = await erp.existingSkus([asSku(sku)]);
+    if (found.has(asSku(sku))) return { ok: true, text: `shipping item: ${erpName} has ${sku}` };
+    return { ok: false, text: `flows.orders.shippingItem: ${erpName} has no item ${sku}; every order that charges shipping would wait for a person. Create the item or name an existing one.` };
+  } catch (error) {
+    return { ok: false, text: `shipping item: could not look ${sku} up in ${erpName}: ${sentenceOf(error)}` };
+  }
 }
 
 async function checkConnection(port: ErpPort | ShopPort, name: string, results: CheckResult[]): Promise<boolean> {

@@ -18,6 +18,7 @@ import { registerEmulateCommand } from './commands/emulate.js';
 import { registerExplainCommand } from './commands/explain.js';
 import { registerRecordCommands } from './commands/records.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerSyncCommand } from './commands/sync.js';
 
@@ -46,6 +47,7 @@ export function buildProgram(io: CliIo = processIo()): Command {
   registerDoctorCommand(env);
   registerEmulateCommand(env);
   registerDemoCommand(env);
+  registerSandboxCommand(env);
   acceptConfigAfterCommand(program);
   return program;
 }

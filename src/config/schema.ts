@@ -7,6 +7,7 @@ import { Cron } from 'croner';
 import { z } from 'zod';
 import { decimalText, duration, flag, positiveWholeNumber, secret, wholeNumber } from '../core/settings.js';
 import { erpConnectorSchema, shopConnectorSchema } from '../connectors/registry.js';
+import { alertsSchema } from '../alerts/config.js';
 
 /** When a flow runs: every N (`every: 15m`) or on a cron expression (`cron: "*\/5 * * * *"`). */
 function isValidCron(pattern: string): boolean {
@@ -42,6 +43,13 @@ const productsSchema = z
   .object({
     ...flowBase('1h'),
     createNew: flag().default(false).describe('true: create items missing in the shop; false: only update products a person created, report the others as "only in ERP".'),
+    webPublish: z
+      .enum(['honour', 'ignore'])
+      .default('honour')
+      .describe(
+        'honour: an item the ERP marks as not for the web (iCenter GeneralData.WebPublish N, e.g. the shipping service item) is never created in the shop, ' +
+          'and a shop product linked to it is disabled (never deleted); ignore: every active item is for the shop.',
+      ),
     includeInactive: flag().default(true).describe('Read inactive ERP items too, so their shop products get disabled (never deleted).'),
     priceList: z.string().optional().describe('ERP price list whose price becomes the shop price. Without it, prices are not written.'),
     shopPricesIncludeVat: flag().default(false).describe('Whether the shop catalogue prices include VAT (Magento: Stores > Configuration > Tax > Catalog Prices).'),
@@ -219,6 +227,7 @@ export const configSchema = z
         invoices: invoicesSchema.parse({}),
       }),
     worker: workerSchema.default(workerSchema.parse({})),
+    alerts: alertsSchema.optional().describe('E-mail and webhook alerts (docs/OPERATIONS.md, "Alerts"). Absent: none are sent.'),
   })
   .strict();
 

@@ -59,6 +59,11 @@ export interface ErpItem {
   /** Net weight per unit in the ERP's unit (iCenter: kg). */
   weight?: Decimal;
   active: boolean;
+  /**
+   * Whether the ERP means the item for the online shop (iCenter `GeneralData.WebPublish` D/N);
+   * absent when the ERP does not say. A service item such as shipping is typically not.
+   */
+  webPublish?: boolean;
   /** The parent item of a variant, when the ERP models variants. */
   parentSku?: Sku;
   modifiedAt?: UtcTimestamp;
@@ -265,7 +270,7 @@ export interface ErpOrderLineDraft {
 
 export interface ErpOrder {
   key: ErpDocumentKey;
-  /** What a person calls it in the ERP (`VNK 2026/3495`). */
+  /** What a person reads in sentences; for iCenter the key itself (`2026/VNK/3495`), one format everywhere. */
   displayNumber: string;
   reference?: string;
   partner?: PartnerCode;

@@ -63,7 +63,7 @@ export function demoErpSeed(size: DemoSize): IcenterSeed {
   return seed;
 }
 
-/** What the shop sells: the active ERP items with their net price (MPC is gross) and VAT percent. */
+/** What the shop sells: the active ERP items meant for the web, with their net price (MPC is gross) and VAT percent. */
 export function shopCatalog(seed: IcenterSeed): CatalogEntry[] {
   const org = seed.organisations[0]!;
   const gross = new Map((org.prices ?? []).filter((p) => p.priceListId === 'MPC').map((p) => [String(p.itemId), dec(String(p.price))]));
@@ -71,7 +71,9 @@ export function shopCatalog(seed: IcenterSeed): CatalogEntry[] {
   for (const item of org.items ?? []) {
     const percent = VAT_PERCENT[String(item.GeneralData?.VATRateID)];
     const price = gross.get(item.ItemID);
-    if (item.ItemID === SHIPPING_ITEM || item.SalesData?.IsActive !== 'D' || percent === undefined || price === undefined) continue;
+    // Items the ERP keeps off the web (WebPublish N, the shipping item among them) are not sold online.
+    const offWeb = item.GeneralData?.WebPublish === 'N';
+    if (offWeb || item.SalesData?.IsActive !== 'D' || percent === undefined || price === undefined) continue;
     const net = round(div(price, add(dec('1'), div(dec(percent), dec('100')))), 2);
     // generateOrderSpecs types the percent as the two Slovene rates; 5 % is a third, real one.
     catalog.push({ sku: item.ItemID, name: String(item.ItemTitle1), price: net, taxPercent: percent as CatalogEntry['taxPercent'], productId: 0 });

@@ -5,6 +5,7 @@
 import { join, relative } from 'node:path';
 import type { IcenterEmulator } from '../emulators/icenter/index.js';
 import type { MagentoEmulator } from '../emulators/magento/index.js';
+import { aboutRecord } from '../flows/common.js';
 import type { Store } from '../store/index.js';
 import { ORGANISATION, type DemoOrder } from './data.js';
 import { icenterAdmin, magentoAdmin } from './admin.js';
@@ -22,6 +23,10 @@ export interface DemoSummary {
   productsCreated: number;
   stockRowsWritten: number;
   subjectsCreated: number;
+  /** Buyers the subjects flow linked to an ERP partner (its "done"), by how: created, or found by VAT ID / e-mail. */
+  buyersLinked: number;
+  buyersCreated: number;
+  buyersFound: number;
   shopOrders: number;
   ordersInErp: number;
   /** ERP orders whose reference is used by more than one ERP order (must be 0). */
@@ -75,6 +80,8 @@ export async function collectSummary({ store, icenter, magento, productsBefore, 
   const ordersByLedgerState = Object.fromEntries(counts.filter((c) => c.kind === 'order').map((c) => [c.state, c.count]));
   const stockRows = counts.filter((c) => c.kind === 'stock').reduce((sum, c) => sum + c.count, 0);
   const waitingRows = await store.ledger.list({ states: ['needs_attention'], limit: 1000 });
+  const linked = await store.ledger.list({ kind: 'partner', states: ['linked'], limit: 1000 });
+  const buyersCreated = linked.filter((row) => (row.data as { matchedBy?: string } | null)?.matchedBy === 'created').length;
   const shopOrders = [...shop.orders.values()];
   const specialStates = [];
   for (const order of special) specialStates.push({ ...order, state: (await store.ledger.get('order', { shopKey: order.number }))?.state ?? 'unknown' });
@@ -84,6 +91,9 @@ export async function collectSummary({ store, icenter, magento, productsBefore, 
     productsCreated: shop.products.size - productsBefore,
     stockRowsWritten: stockRows,
     subjectsCreated: erpCustomers.length - erpCustomersBefore,
+    buyersLinked: linked.length,
+    buyersCreated,
+    buyersFound: linked.length - buyersCreated,
     shopOrders: shopOrders.length,
     ordersInErp: erpOrders.length,
     duplicateErpOrders: references.length - new Set(references).size,
@@ -111,6 +121,7 @@ export function demoProblems(s: DemoSummary): string[] {
   const unknownSku = s.special.filter((order) => order.expect === 'unknown-sku' || order.expect === 'totals-mismatch').length;
   const check = (ok: boolean, sentence: string) => void (ok || problems.push(sentence));
   check(s.duplicateErpOrders === 0, `${s.duplicateErpOrders} ERP orders share a shop reference: an order was entered twice.`);
+  check(s.subjectsCreated === s.buyersCreated, `${s.subjectsCreated} partners are new in the ERP, but the ledger says icsync created ${s.buyersCreated}.`);
   check(s.ordersInErp === s.shopOrders - unknownSku, `${s.ordersInErp} orders are in the ERP, ${s.shopOrders - unknownSku} were expected.`);
   for (const order of s.special) check(order.state === 'needs_attention', `Order ${order.number} (${order.expect}) is ${order.state}, not waiting for a person.`);
   check(s.waiting.length === s.special.length, `${s.waiting.length} records wait for a person, ${s.special.length} were expected.`);
@@ -133,13 +144,13 @@ export function formatSummary(s: DemoSummary, where: { dir: string; configPath: 
     'Summary',
     `  products in the shop            ${s.productsInShop} (${s.productsBefore} there before icsync, ${s.productsCreated} created from the ERP)`,
     `  stock rows written              ${s.stockRowsWritten}`,
-    `  subjects created in the ERP     ${s.subjectsCreated}`,
+    `  buyers linked to ERP partners   ${s.buyersLinked} (${s.subjectsCreated} created in the ERP, ${s.buyersFound} found there by VAT ID or e-mail)`,
     `  orders entered in the ERP       ${s.ordersInErp} of ${s.shopOrders} shop orders (duplicates: ${s.duplicateErpOrders})`,
     `  invoices sent to the shop       ${s.shopInvoices} of ${s.erpInvoices} ERP invoices, ${s.shopInvoicesWithPdf} with the PDF, ${s.invoiceEmails} e-mailed (${s.invoiceEmailsWithPdf} with the PDF attached)`,
     `  orders complete in the shop     ${s.ordersComplete} (${s.ordersShipped} shipped and invoiced)`,
     `  order states in the ledger      ${states}`,
     `  waiting for a person            ${s.waiting.length}`,
-    ...s.waiting.map((w) => `    ${w.kind} ${w.key}: ${w.reason}`),
+    ...s.waiting.map((w) => `    ${aboutRecord(w.kind, w.key, w.reason)}`),
     '',
     `Store: ${join(relative(process.cwd(), where.dir) || '.', 'icsync.db')} (config ${config}).`,
     'The emulators stopped with the demo; the ledger stays. Look closer (or prefix with `npm run icsync --`):',

@@ -10,6 +10,8 @@ export interface ProductMapping {
   fieldMap: Record<string, string>;
   taxClasses: Record<string, number>;
   shopPricesIncludeVat: boolean;
+  /** Honour the ERP's "not for the web" flag (flows.products.webPublish). */
+  honourWebPublish: boolean;
   /** VAT percent per ERP VAT rate code, for converting a price between gross and net. */
   vatPercentByRate: Map<string, Decimal>;
 }
@@ -19,6 +21,7 @@ export function productMappingFrom(config: Config, vatPercentByRate = new Map<st
     fieldMap: config.flows.products.fieldMap,
     taxClasses: config.mappings.taxClasses,
     shopPricesIncludeVat: config.flows.products.shopPricesIncludeVat,
+    honourWebPublish: config.flows.products.webPublish === 'honour',
     vatPercentByRate,
   };
 }
@@ -59,13 +62,16 @@ export function shopPrice(price: ErpPrice, vatRate: string, mapping: ProductMapp
   return round(mapping.shopPricesIncludeVat ? mul(price.price, factor) : div(price.price, factor), 4);
 }
 
+/** The ERP says this item is not for the online shop, and flows.products.webPublish honours it. */
+export const notForWeb = (item: ErpItem, mapping: ProductMapping): boolean => mapping.honourWebPublish && item.webPublish === false;
+
 export function productDraft(item: ErpItem, price: ErpPrice | undefined, mapping: ProductMapping): ShopProductDraft {
   const attributes: Record<string, string> = {};
   for (const [shopCode, erpName] of Object.entries(mapping.fieldMap)) {
     const value = erpField(item, erpName);
     if (value !== undefined && value !== '') attributes[shopCode] = value;
   }
-  const draft: ShopProductDraft = { sku: item.sku, name: item.name, enabled: item.active, attributes };
+  const draft: ShopProductDraft = { sku: item.sku, name: item.name, enabled: item.active && !notForWeb(item, mapping), attributes };
   if (item.weight !== undefined) draft.weight = item.weight;
   const taxClassId = mapping.taxClasses[item.vatRate];
   if (taxClassId !== undefined) draft.taxClassId = taxClassId;

@@ -9,7 +9,7 @@ import { SyncError } from '../core/errors.js';
 import { openScratch, type LinkRow, type Scratch } from '../store/index.js';
 import { aboutRecord, asSyncError, chunk, erpLabel, readCursor, recordBatchFailure, shopLabel } from './common.js';
 import { contentHash } from './hash.js';
-import { productDraft, productMappingFrom, withPrice, type ProductMapping } from './product-draft.js';
+import { notForWeb, productDraft, productMappingFrom, withPrice, type ProductMapping } from './product-draft.js';
 import { startReport, type ReportBuilder } from './report.js';
 import type { BatchFlow, FlowContext, RunOptions } from './types.js';
 
@@ -23,6 +23,8 @@ interface Candidate {
   draft: ShopProductDraft;
   vatRate?: string;
   row?: LinkRow;
+  /** Active in the ERP but marked not for the web: disabled in the shop, never created there. */
+  notForWeb?: boolean;
 }
 
 /** Rows a delta run retries from their stored draft (a refused write, or `icsync resync`). */
@@ -116,7 +118,7 @@ function candidateFromItem(item: ErpItem, price: ErpPrice | undefined, row: Link
   const stored = row?.data as ProductData | undefined;
   // In a delta run an unchanged price is not in the price map: keep the price last written.
   if (delta && !price && stored?.draft?.price !== undefined) draft = { ...draft, price: stored.draft.price };
-  return { draft, vatRate: item.vatRate, ...(row && { row }) };
+  return { draft, vatRate: item.vatRate, ...(row && { row }), ...(item.active && notForWeb(item, mapping) && { notForWeb: true }) };
 }
 
 function productWriter(ctx: FlowContext, options: RunOptions, rb: ReportBuilder) {
@@ -136,8 +138,8 @@ function productWriter(ctx: FlowContext, options: RunOptions, rb: ReportBuilder)
         continue;
       }
       // Remembered in the ledger so that the stock flow does not write stock for a product the shop does not have.
-      const state = candidate.draft.enabled ? 'only_in_erp' : 'inactive_not_in_shop';
-      rb.count(candidate.draft.enabled ? 'onlyInErp' : 'inactiveNotInShop');
+      const state = candidate.draft.enabled ? 'only_in_erp' : candidate.notForWeb ? 'not_for_web' : 'inactive_not_in_shop';
+      rb.count(candidate.draft.enabled ? 'onlyInErp' : candidate.notForWeb ? 'notForWeb' : 'inactiveNotInShop');
       // A count alone does not say which items the shop lacks; a person decides per SKU whether to sell it.
       if (candidate.draft.enabled) rb.problem('product', candidate.draft.sku, onlyInErpSentence(ctx, candidate.draft.sku));
       absent.push({ shopKey: candidate.draft.sku, contentHash: state, state, data: { draft: candidate.draft, ...(candidate.vatRate !== undefined && { vatRate: candidate.vatRate }) } });

@@ -77,7 +77,7 @@ export function createStockFlow(): BatchFlow {
 }
 
 /** Product ledger states that mean the shop has no such product (see the products flow). */
-export const NOT_IN_SHOP = ['only_in_erp', 'inactive_not_in_shop'];
+export const NOT_IN_SHOP = ['only_in_erp', 'inactive_not_in_shop', 'not_for_web'];
 
 function stockWriter(ctx: FlowContext, options: RunOptions, rb: ReportBuilder) {
   const settings = ctx.config.flows.stock;

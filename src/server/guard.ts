@@ -87,15 +87,20 @@ function hostName(value: string): string | undefined {
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
-/** A policy that lets exactly the page's own inline script and style run, nothing from elsewhere. */
+/**
+ * A policy that lets the page's own script and style files (same origin) and exactly its own
+ * inline script and style (by hash) run, nothing from elsewhere.
+ */
 export function contentSecurityPolicy(html: string): string {
-  const hashes = (tag: string) => [...html.matchAll(new RegExp(`<${tag}(?:\\s[^>]*)?>([\\s\\S]*?)</${tag}>`, 'gi'))].map((m) => sha256(m[1] ?? ''));
+  // Inline bodies only: a `<script src>` loads a file, which 'self' covers.
+  const hashes = (tag: string) =>
+    [...html.matchAll(new RegExp(`<${tag}(?![^>]*\\ssrc=)(?:\\s[^>]*)?>([\\s\\S]*?)</${tag}>`, 'gi'))].filter((m) => (m[1] ?? '') !== '').map((m) => sha256(m[1] ?? ''));
   const scripts = hashes('script');
   const styles = hashes('style');
   return [
     "default-src 'none'",
-    `script-src ${scripts.length > 0 ? scripts.join(' ') : "'none'"}`,
-    `style-src ${styles.length > 0 ? styles.join(' ') : "'none'"}`,
+    ["script-src 'self'", ...scripts].join(' '),
+    ["style-src 'self'", ...styles].join(' '),
     "connect-src 'self'",
     "img-src 'self' data:",
     "base-uri 'none'",

@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { Config, FlowName } from '../config/index.js';
 import { RecordNotFoundError, retryRecord, skipRecord, type SyncMetrics } from '../engine/index.js';
 import { ENTITY_KINDS, type EntityKind, type LinkRow, type Store } from '../store/index.js';
-import { DASHBOARD_HTML } from './dashboard.js';
+import { registerDashboard } from './dashboard.js';
 import { serverGuard } from './guard.js';
 import { collectStatus } from './status.js';
 
@@ -112,7 +112,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
     }
   });
 
-  app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(DASHBOARD_HTML));
+  registerDashboard(app, { store, actions, actionHeader: ACTION_HEADER, log: (fields, message) => options.logger.info(fields, message) });
 
   // Unexpected failures answer one sentence, never a stack.
   app.setErrorHandler((error, request, reply) => {
@@ -131,4 +131,4 @@ function kindOf(value: string): EntityKind | undefined {
 const unknownKind = (value: string) => `"${value}" is not a record kind; use one of: ${ENTITY_KINDS.join(', ')}`;
 const notInLedger = (kind: EntityKind, key: string) => `the ledger has no ${kind} with the key ${key}`;
 
-export { collectStatus, formatAge, describeSchedule, ATTENTION_STATES, type StatusReport, type FlowStatus, type AttentionRecord } from './status.js';
+export { collectStatus, listRecords, formatAge, describeSchedule, ATTENTION_STATES, type StatusReport, type FlowStatus, type AttentionRecord } from './status.js';

@@ -5,7 +5,7 @@
  * from the ledger and run history appear (they are scrubbed of secrets when written).
  */
 import { FLOW_NAMES, type Config, type FlowName } from '../config/index.js';
-import type { EntityKind, RunRow, StateCount, Store } from '../store/index.js';
+import type { EntityKind, LinkRow, RunRow, StateCount, Store } from '../store/index.js';
 
 /** Ledger states that mean a person has to act (or decide to skip). */
 export const ATTENTION_STATES = ['needs_attention', 'failed'];
@@ -42,7 +42,47 @@ export interface StatusReport {
   store: string;
   flows: FlowStatus[];
   counts: StateCount[];
+  /** The most recently updated records that need a person, at most the limit asked for. */
   attention: AttentionRecord[];
+  /** How many records need a person in all (attention may hold fewer). */
+  attentionTotal: number;
+  /** Products the ERP has and the shop does not (state only_in_erp); `icsync status --only-in-erp` lists them. */
+  onlyInErp: number;
+}
+
+/** The store answers at most this many rows per list call; longer lists are read page by page. */
+const PAGE = 1000;
+
+/**
+ * Every record of these states (of one kind, or all), most recently updated first, read page by
+ * page so no list is cut at a page size; `limit` stops early.
+ */
+export async function listRecords(store: Store, filter: { kind?: EntityKind; states: string[]; offset?: number; limit?: number }): Promise<AttentionRecord[]> {
+  const out: AttentionRecord[] = [];
+  const limit = filter.limit ?? Number.POSITIVE_INFINITY;
+  let offset = filter.offset ?? 0;
+  while (out.length < limit) {
+    const size = Math.min(PAGE, limit - out.length);
+    const rows = await store.ledger.list({ ...(filter.kind && { kind: filter.kind }), states: filter.states, limit: size, offset });
+    out.push(...rows.map(toRecord));
+    if (rows.length < size) break;
+    offset += rows.length;
+  }
+  return out;
+}
+
+function toRecord(row: LinkRow): AttentionRecord {
+  return {
+    kind: row.kind,
+    key: row.shopKey ?? row.erpKey ?? String(row.id),
+    shopKey: row.shopKey,
+    erpKey: row.erpKey,
+    state: row.state,
+    reason: row.lastError ?? `in state ${row.state}`,
+    errorClass: row.lastErrorClass,
+    attempts: row.attempts,
+    updatedAt: row.updatedAt.toISOString(),
+  };
 }
 
 /** How many runs back to look for the last good one. */
@@ -59,7 +99,7 @@ export function describeSchedule(schedule: Config['flows'][FlowName]['schedule']
 export async function collectStatus(
   store: Store,
   config: Config,
-  options: { now?: Date; attentionLimit?: number; stopped?: Partial<Record<FlowName, string>> } = {},
+  options: { now?: Date; /** Default 200; Infinity for every one. */ attentionLimit?: number; stopped?: Partial<Record<FlowName, string>> } = {},
 ): Promise<StatusReport> {
   const now = options.now ?? new Date();
   const flows = await Promise.all(
@@ -84,21 +124,10 @@ export async function collectStatus(
     }),
   );
   const counts = await store.ledger.countByState();
-  const rows = await store.ledger.list({ states: ATTENTION_STATES, limit: options.attentionLimit ?? 200 });
-  const attention = rows.map(
-    (row): AttentionRecord => ({
-      kind: row.kind,
-      key: row.shopKey ?? row.erpKey ?? String(row.id),
-      shopKey: row.shopKey,
-      erpKey: row.erpKey,
-      state: row.state,
-      reason: row.lastError ?? `in state ${row.state}`,
-      errorClass: row.lastErrorClass,
-      attempts: row.attempts,
-      updatedAt: row.updatedAt.toISOString(),
-    }),
-  );
-  return { generatedAt: now.toISOString(), store: store.target, flows, counts, attention };
+  const attention = await listRecords(store, { states: ATTENTION_STATES, limit: options.attentionLimit ?? 200 });
+  const attentionTotal = counts.filter((c) => ATTENTION_STATES.includes(c.state)).reduce((sum, c) => sum + c.count, 0);
+  const onlyInErp = counts.filter((c) => c.kind === 'product' && c.state === 'only_in_erp').reduce((sum, c) => sum + c.count, 0);
+  return { generatedAt: now.toISOString(), store: store.target, flows, counts, attention, attentionTotal, onlyInErp };
 }
 
 /** "3 h 12 min", "45 s": how long ago, for people. */

@@ -74,6 +74,26 @@ describe('icsync commands', () => {
       noSecrets(result.stdout);
     });
 
+    it('orders into iCenter without flows.orders.shippingItem: config check (exit 2) and doctor (exit 1) name the setting before any order goes', async () => {
+      const file = h.writeConfig('no-shipping-item.yaml', (raw) => ({ ...raw, flows: { ...(raw.flows as object), orders: {} } }));
+      const check = await h.cli(['config', 'check', '-c', file]);
+      expect(check.code).toBe(2);
+      expect(check.stderr).toContain('flows.orders.shippingItem: not set, while the orders flow enters orders into iCenter');
+      const doctor = await h.cli(['-c', file, 'doctor']);
+      expect(doctor.code).toBe(1);
+      expect(doctor.stdout).toContain('✗ flows.orders.shippingItem: not set');
+      // With the orders flow off the setting is not needed.
+      const off = h.writeConfig('orders-off.yaml', (raw) => ({ ...raw, flows: { ...(raw.flows as object), orders: { enabled: false } } }));
+      expect((await h.cli(['config', 'check', '-c', off])).code).toBe(0);
+      // Named but absent in the ERP: doctor says so.
+      const wrong = h.writeConfig('wrong-shipping-item.yaml', (raw) => ({ ...raw, flows: { ...(raw.flows as object), orders: { shippingItem: 'NI-TAKEGA' } } }));
+      const missing = await h.cli(['-c', wrong, 'doctor']);
+      expect(missing.code).toBe(1);
+      expect(missing.stdout).toContain('✗ flows.orders.shippingItem: iCenter has no item NI-TAKEGA');
+      const good = await h.cli(['doctor']);
+      expect(good.stdout).toContain(`✓ shipping item: iCenter has ${h.skus.at(-1)}`);
+    });
+
     it('a wrong warehouse mapping and a wrong shop source: one sentence each naming the setting, exit 1', async () => {
       const file = h.writeConfig('wrong-warehouse.yaml', (raw) => ({ ...raw, mappings: { ...(raw.mappings as object), warehouses: { '0000001': 'default', '0000009': 'maribor', '0000003': 'ljubljana' }, paymentMethods: { checkmo: '77' } } }));
       const result = await h.cli(['-c', file, 'doctor']);
@@ -144,7 +164,7 @@ describe('icsync commands', () => {
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/^orders\s+ok\s+read 2, discovered 2, done 1, needsAttention 1, problems 1\s/m);
       expect(result.stdout).toContain('orders: 1 record needs a person');
-      expect(result.stdout).toMatch(new RegExp(`order ${bad}: .*NO-SUCH-SKU`));
+      expect(result.stdout).toMatch(new RegExp(`^  Order ${bad}: SKU NO-SUCH-SKU`, 'm'));
       noSecrets(result.stdout + result.stderr);
     });
 
@@ -155,7 +175,9 @@ describe('icsync commands', () => {
       expect(result.stdout).toMatch(/^products\s+every 1h\s+-\s+never run/m);
       expect(result.stdout).toMatch(/^order\s+in_erp\s+1$/m);
       expect(result.stdout).toMatch(/^order\s+needs_attention\s+1$/m);
-      expect(result.stdout).toMatch(new RegExp(`^  order ${bad} \\[needs_attention\\]: .*NO-SUCH-SKU`, 'm'));
+      expect(result.stdout).toMatch(new RegExp(`^  \\[needs_attention\\] Order ${bad}: SKU NO-SUCH-SKU`, 'm'));
+      // The key is named once, not "order X: Order X: …".
+      expect(result.stdout.split(bad)).toHaveLength(2);
       const json = JSON.parse((await h.cli(['status', '--json'])).stdout) as { attention: { key: string }[] };
       expect(json.attention.map((a) => a.key)).toEqual([bad]);
     });

@@ -88,6 +88,24 @@ describe('demo', () => {
     expect(text).toMatch(/orders entered in the ERP\s+28 of 30 shop orders \(duplicates: 0\)/);
     expect(text).toContain(join(relative(process.cwd(), dir), 'icsync.db'));
     expect(text).toContain('The emulators stopped with the demo');
+    // The summary agrees with the subjects flow's own line: every buyer it finished ("done") is
+    // either created in the ERP or found there, and the created ones are the ERP's new partners.
+    const subjectsDone = Number(/subjects .*done (\d+)/.exec(text)?.[1]);
+    expect(s.buyersLinked).toBe(subjectsDone);
+    expect(s.buyersCreated + s.buyersFound).toBe(subjectsDone);
+    expect(s.subjectsCreated).toBe(s.buyersCreated);
+    expect(text).toContain(`buyers linked to ERP partners   ${subjectsDone} (${s.subjectsCreated} created in the ERP, ${s.buyersFound} found there`);
+    expect(demoProblems({ ...s, subjectsCreated: s.subjectsCreated + 1 })).toEqual([
+      `${s.subjectsCreated + 1} partners are new in the ERP, but the ledger says icsync created ${s.buyersCreated}.`,
+    ]);
+    // Each waiting record is named once ("Order 000000029: …", not "order 000000029: Order 000000029: …"),
+    // and the ERP document is written as its key (2026/VNK/12), the form icsync explain takes.
+    for (const w of s.waiting) {
+      const line = text.split('\n').find((l) => l.includes(w.key))!;
+      expect(line.split(w.key)).toHaveLength(2);
+    }
+    const held = s.waiting.find((w) => w.key === s.special.find((o) => o.expect === 'totals-mismatch')!.number)!;
+    expect(held.reason).toMatch(/the ERP order \d{4}\/VNK\/\d+ totals/);
     expect(text).toMatch(/icsync explain order 0+\d+ --config \S+icsync\.yaml/);
   }, 60_000);
 

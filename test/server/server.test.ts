@@ -112,20 +112,61 @@ describe('server', () => {
     expect(bad.status).toBe(404);
   });
 
-  it('the dashboard is one self-contained HTML page that reads /api/status', async () => {
+  it('the dashboard page, its script and style are files of this server: no inline script or style, nothing from elsewhere', async () => {
     const res = await fetch(`${base}/`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/html');
     const html = await res.text();
     expect(html).toContain('<title>icsync</title>');
-    expect(html).toContain("fetch('/api/status')");
-    expect(html).toContain('Records that need a person');
-    // No external assets: nothing to build or fetch from elsewhere.
-    expect(html).not.toMatch(/<(script|link)[^>]+(src|href)=/);
+    expect(html).toContain('Needs a person');
+    // A strict CSP (script-src 'self', style-src 'self') holds: no inline <script> body, <style> or style="".
+    expect(html).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
+    expect(html).not.toMatch(/<style|\sstyle=|\son[a-z]+=/);
+    for (const ref of html.match(/(?:src|href)="[^"]+"/g) ?? []) expect(ref).toMatch(/="\/(?!\/)/);
+    const script = await fetch(`${base}/assets/dashboard.js`);
+    expect(script.headers.get('content-type')).toContain('javascript');
+    const js = await script.text();
+    expect(js).toContain("getJson('/api/status')");
     // Data is inserted as text, never parsed as HTML.
-    expect(html).not.toContain('innerHTML');
-    // The inline script is valid JavaScript (no browser here to run it: parse it at least).
-    const script = /<script>([\s\S]*)<\/script>/.exec(html)![1]!;
-    expect(() => new Function(script)).not.toThrow();
+    expect(js).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+    expect((await fetch(`${base}/assets/dashboard.css`)).headers.get('content-type')).toContain('text/css');
+  });
+
+  it('/api/records filters the records that need a person by kind, cause and words, and pages them', async () => {
+    for (const n of [50, 51, 52]) {
+      const { row } = await store.ledger.ensure('partner', { shopKey: `email:kupec${n}@example.si` }, { state: 'discovered' });
+      await store.ledger.transition(row.id, null, { state: 'needs_attention', lastError: `Buyer email:kupec${n}@example.si: iCenter refused the e-mail address.`, lastErrorClass: 'business' }, { type: 'needs_attention', message: 'refused' });
+    }
+    const all = (await (await fetch(`${base}/api/records`)).json()) as { total: number; records: { kind: string; key: string }[] };
+    expect(all.total).toBe(3);
+    const byWords = (await (await fetch(`${base}/api/records?q=${encodeURIComponent('kupec51')}`)).json()) as { total: number; records: { key: string }[] };
+    expect(byWords.records.map((r) => r.key)).toEqual(['email:kupec51@example.si']);
+    const page = (await (await fetch(`${base}/api/records?kind=partner&limit=2&offset=2`)).json()) as { total: number; records: unknown[] };
+    expect(page).toMatchObject({ total: 3 });
+    expect(page.records).toHaveLength(1);
+    expect(((await (await fetch(`${base}/api/records?errorClass=transient`)).json()) as { total: number }).total).toBe(0);
+    expect((await fetch(`${base}/api/records?kind=widget`)).status).toBe(400);
+  });
+
+  it('POST /api/records/bulk retries or skips each record on its own; without the action header it is refused', async () => {
+    const records = [{ kind: 'partner', key: 'email:kupec50@example.si' }, { kind: 'partner', key: 'email:kupec51@example.si' }, { kind: 'order', key: 'no-such' }];
+    const refused = await fetch(`${base}/api/records/bulk`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'skip', records }) });
+    expect(refused.status).toBe(403);
+    const res = await fetch(`${base}/api/records/bulk`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-icsync-action': 'skip' }, body: JSON.stringify({ action: 'skip', records }) });
+    const body = (await res.json()) as { done: number; failed: number; results: { key: string; ok: boolean; state?: string; error?: string }[] };
+    expect(body).toMatchObject({ done: 2, failed: 1 });
+    expect(body.results[2]).toMatchObject({ key: 'no-such', ok: false });
+    expect((await store.ledger.get('partner', { shopKey: 'email:kupec51@example.si' }))!.state).toBe('skipped');
+    const bad = await fetch(`${base}/api/records/bulk`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-icsync-action': 'x' }, body: JSON.stringify({ action: 'delete', records }) });
+    expect(bad.status).toBe(400);
+  });
+
+  it('/api/charts/*.svg are SVG drawn from the run history; an unknown range is refused', async () => {
+    const res = await fetch(`${base}/api/charts/throughput.svg?range=6h`);
+    expect(res.headers.get('content-type')).toContain('image/svg+xml');
+    expect(await res.text()).toMatch(/^<svg [^>]*role="img"/);
+    expect((await fetch(`${base}/api/charts/lag.svg`)).status).toBe(200);
+    expect((await fetch(`${base}/api/charts/lag.svg?range=1y`)).status).toBe(400);
+    expect((await fetch(`${base}/api/charts/pie.svg`)).status).toBe(404);
   });
 });

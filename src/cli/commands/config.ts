@@ -1,4 +1,5 @@
-import { configJsonSchema, loadConfig } from '../../config/index.js';
+import { configJsonSchema, loadConfig, settingProblems } from '../../config/index.js';
+import { CliExit, EXIT } from '../exit-codes.js';
 import { configPathOf, type CommandEnv } from './shared.js';
 
 export function registerConfigCommands({ program, io }: CommandEnv): void {
@@ -13,6 +14,10 @@ export function registerConfigCommands({ program, io }: CommandEnv): void {
       const enabled = Object.entries(parsed.flows)
         .filter(([, flow]) => flow.enabled)
         .map(([name]) => name);
+      const problems = settingProblems(parsed);
+      if (problems.length > 0) {
+        throw new CliExit(EXIT.usage, `The configuration in ${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n')}`);
+      }
       io.out(`${file}: OK (shop: ${parsed.shop.type}, ERP: ${parsed.erp.type}, store: ${describeStore(parsed.store.url)}, flows: ${enabled.join(', ') || 'none'})\n`);
     });
 

@@ -6,7 +6,8 @@
 import { Option } from 'commander';
 import { runIcenterEmulatorFromArgs, type IcenterEmulatorCliOptions } from '../../emulators/icenter/index.js';
 import { runMagentoEmulatorFromArgs, type MagentoEmulatorCliOptions } from '../../emulators/magento/cli.js';
-import { MAGENTO_VERSIONS } from '../../emulators/magento/index.js';
+import { MAGENTO_VERSIONS, type MagentoEmulator } from '../../emulators/magento/index.js';
+import { SANDBOX_SOURCES, sandboxErpSeed, sandboxShopProducts, seedSandboxOrders } from '../../demo/sandbox.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 import type { CommandEnv } from './shared.js';
 
@@ -18,12 +19,14 @@ export function registerEmulateCommand({ program, io }: CommandEnv): void {
     .description('emulate the Magento 2 REST API (OAuth 1.0a integration, MSI, orders, invoices)')
     .option('--port <port>', 'port to listen on (0 = any free port)', '8080')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--seed <seed>', 'starting data: demo, none, or a JSON file')
+    .option('--seed <seed>', 'starting data: demo (the sandbox shop, matching `emulate icenter --seed demo`), samples, none, or a JSON file')
     .addOption(new Option('--version <version>', 'Magento version to behave like').choices([...MAGENTO_VERSIONS]).default('2.4.8'))
     .option('--enable-integration-as-bearer', 'accept the integration access token as a Bearer token (2.4.4+ setting)')
     .option('--async-consumer', 'process bulk (async) requests as a consumer would')
     .action(async (opts: MagentoEmulatorCliOptions) => {
-      const emulator = await start(() => runMagentoEmulatorFromArgs({ ...opts, write: (line) => io.out(`${line}\n`) }));
+      // --seed demo: the sandbox's shop, whose every SKU is in `icsync emulate icenter --seed demo`.
+      const demo = opts.seed === 'demo' ? { seed: { products: sandboxShopProducts() }, sourceCodes: SANDBOX_SOURCES, afterStart: async (e: MagentoEmulator) => void (await seedSandboxOrders(e)) } : {};
+      const emulator = await start(() => runMagentoEmulatorFromArgs({ ...opts, ...demo, write: (line) => io.out(`${line}\n`) }));
       await runUntilStopped(io, () => emulator.close());
     });
 
@@ -32,7 +35,7 @@ export function registerEmulateCommand({ program, io }: CommandEnv): void {
     .description('emulate the SAOP iCenter REST API (Basic auth, OrganisationId, XML answers)')
     .option('--port <port>', 'port to listen on (0 = any free port)', '8383')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--seed <seed>', 'starting data: demo, a JSON file, or gen:<items>[:<seed>]', 'demo')
+    .option('--seed <seed>', 'starting data: demo (the sandbox ERP, matching `emulate magento --seed demo`), a JSON file, or gen:<items>[:<seed>]', 'demo')
     .option('--tls', 'serve HTTPS with a self-signed certificate (its CA file is printed)')
     .addOption(new Option('--encoding <encoding>', 'character set of the answers').choices(['utf-8', 'windows-1250']))
     .option('--no-charset', 'leave the charset out of Content-Type')
@@ -42,6 +45,8 @@ export function registerEmulateCommand({ program, io }: CommandEnv): void {
     .option('--password <password>', 'password to accept')
     .action(async (opts: IcenterEmulatorCliOptions & { charset?: boolean }) => {
       const { charset, ...rest } = opts;
+      // --seed demo (the default): the sandbox's ERP, which has every SKU of `icsync emulate magento --seed demo`.
+      if (rest.seed === undefined || rest.seed === 'demo') rest.seed = sandboxErpSeed();
       const emulator = await start(() =>
         runIcenterEmulatorFromArgs({ ...rest, ...(charset === false && { noCharset: true }), write: (line) => io.out(`${line}\n`) }),
       );

@@ -4,7 +4,8 @@
  * SIGTERM/SIGINT it stops scheduling, lets the steps in flight finish, releases its leases,
  * closes the server, the connections and the store, and exits 0.
  */
-import type { FlowName } from '../../config/index.js';
+import { settingProblems, type FlowName } from '../../config/index.js';
+import { createAlerter } from '../../alerts/index.js';
 import { createScheduler, createWorker, type RunReport, type Scheduler, type SchedulerOptions } from '../../engine/index.js';
 import { createFlows, type Flow, type FlowContext } from '../../flows/index.js';
 import { createServer } from '../../server/index.js';
@@ -52,11 +53,15 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
         nextRuns: () => scheduler.nextRuns(),
         host,
       });
+      let alerter: ReturnType<typeof createAlerter>;
       try {
         const address = await server.listen({ host, port });
         logger.info({ url: address, owner: ctx.flowContext.owner, store: ctx.store.target }, `icsync running: dashboard at ${address}/ (health ${address}/healthz, metrics ${address}/metrics)`);
+        for (const problem of settingProblems(config)) logger.warn({ setting: problem.path }, `${problem.path}: ${problem.message}`);
         scheduler.start();
         worker.start();
+        alerter = createAlerter({ store: ctx.store, config, logger, owner: ctx.flowContext.owner, dashboardUrl: `${address}/` });
+        alerter?.start();
       } catch (error) {
         await server.close().catch(() => undefined);
         await ctx.close();
@@ -70,7 +75,7 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
       const signal = await stopRequested;
       logger.info({ signal }, `${signal}: stopping; the steps in flight finish first`);
       // Both at once: the worker would otherwise go on claiming rows while the scheduled runs finish their steps.
-      await Promise.all([scheduler.stop(), worker.stop()]);
+      await Promise.all([scheduler.stop(), worker.stop(), alerter?.stop()]);
       await Promise.all(scheduler.owners.map((owner) => ctx.store.ledger.releaseAll(owner)));
       await server.close();
       await ctx.close();

@@ -1,5 +1,6 @@
 /** `icsync status`: per flow the last run and lag, ledger counts, and what waits for a person. */
-import { collectStatus, formatAge, type StatusReport } from '../../server/status.js';
+import { aboutRecord } from '../../flows/common.js';
+import { collectStatus, formatAge, listRecords, type AttentionRecord, type StatusReport } from '../../server/status.js';
 import { withContext } from '../context.js';
 import { formatCounts, table, utc } from '../format.js';
 import { configPathOf, type CommandEnv } from './shared.js';
@@ -9,8 +10,17 @@ export function registerStatusCommand({ program, io }: CommandEnv): void {
     .command('status')
     .description('show each flow\'s last run and lag, the ledger counts and the records that need a person')
     .option('--json', 'print the status as JSON (the same as the dashboard\'s /api/status)')
-    .action(async (flags: { json?: boolean }) => {
-      const status = await withContext(configPathOf(program), { io, minLevel: 'warn' }, (ctx) => collectStatus(ctx.store, ctx.config));
+    .option('--all', 'list every record that needs a person (default: the 200 most recent)')
+    .option('--only-in-erp', 'list every product that is only in the ERP (not in the shop), nothing else')
+    .action(async (flags: { json?: boolean; all?: boolean; onlyInErp?: boolean }) => {
+      if (flags.onlyInErp) {
+        const records = await withContext(configPathOf(program), { io, minLevel: 'warn' }, (ctx) => listRecords(ctx.store, { kind: 'product', states: ['only_in_erp'] }));
+        io.out(flags.json ? `${JSON.stringify(records, null, 2)}\n` : formatOnlyInErp(records));
+        return;
+      }
+      const status = await withContext(configPathOf(program), { io, minLevel: 'warn' }, (ctx) =>
+        collectStatus(ctx.store, ctx.config, { ...(flags.all && { attentionLimit: Number.POSITIVE_INFINITY }) }),
+      );
       io.out(flags.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
     });
 }
@@ -39,8 +49,20 @@ export function formatStatus(status: StatusReport): string {
   if (status.attention.length === 0) {
     parts.push('\nNo record needs a person.\n');
   } else {
-    parts.push(`\n${status.attention.length} record${status.attention.length === 1 ? '' : 's'} need${status.attention.length === 1 ? 's' : ''} a person (icsync explain <kind> <key>, then icsync retry or skip):\n`);
-    for (const record of status.attention) parts.push(`  ${record.kind} ${record.key} [${record.state}]: ${record.reason}\n`);
+    const total = Math.max(status.attentionTotal, status.attention.length);
+    parts.push(`\n${total} record${total === 1 ? '' : 's'} need${total === 1 ? 's' : ''} a person (icsync explain <kind> <key>, then icsync retry or skip):\n`);
+    for (const record of status.attention) parts.push(`  [${record.state}] ${aboutRecord(record.kind, record.key, record.reason)}\n`);
+    if (total > status.attention.length) parts.push(`  … ${total - status.attention.length} more, older: icsync status --all lists every one.\n`);
+  }
+  if (status.onlyInErp > 0) {
+    parts.push(`\n${status.onlyInErp} product${status.onlyInErp === 1 ? ' is' : 's are'} only in the ERP (not in the shop): icsync status --only-in-erp lists every one.\n`);
   }
   return parts.join('');
+}
+
+export function formatOnlyInErp(records: readonly AttentionRecord[]): string {
+  if (records.length === 0) return 'No product is only in the ERP.\n';
+  const lines = [`${records.length} product${records.length === 1 ? ' is' : 's are'} only in the ERP (the shop has no product with the SKU). To sell one, create it in the shop and run icsync resync product <SKU>, or set flows.products.createNew: true.\n`];
+  for (const record of records) lines.push(`  ${record.key}\n`);
+  return lines.join('');
 }

@@ -6,6 +6,7 @@
 import { Presets, SingleBar } from 'cli-progress';
 import { FLOW_NAMES, type FlowName } from '../../config/index.js';
 import { runSync } from '../../engine/index.js';
+import { aboutRecord } from '../../flows/common.js';
 import type { FlowReport, PlannedChange } from '../../flows/types.js';
 import { withContext } from '../context.js';
 import { CliExit, EXIT } from '../exit-codes.js';
@@ -101,8 +102,8 @@ export function formatReports(reports: readonly FlowReport[], dryRun: boolean): 
     if (problems.length === 0) continue;
     const total = report.counts.problems ?? problems.length;
     parts.push(`\n${report.flow}: ${total} record${total === 1 ? '' : 's'} need${total === 1 ? 's' : ''} a person (icsync explain <kind> <key>):\n`);
-    for (const problem of problems) parts.push(`  ${problem.kind} ${problem.key}: ${forOneShot(problem.message, true)}\n`);
-    if (total > problems.length) parts.push(`  … and ${total - problems.length} more (icsync status lists them)\n`);
+    for (const problem of problems) parts.push(`  ${aboutRecord(problem.kind, problem.key, forOneShot(problem.message, true))}\n`);
+    if (total > problems.length) parts.push(`  … and ${total - problems.length} more: the ledger holds every one (icsync status --all; products only in the ERP: icsync status --only-in-erp)\n`);
   }
   return parts.join('');
 }

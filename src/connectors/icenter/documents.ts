@@ -13,8 +13,12 @@ export interface DocKey {
 
 export const formatDocKey = (k: DocKey): ErpDocumentKey => asErpKey(`${k.year}/${k.book}/${k.number}`);
 
-/** What a person calls the document in iCenter: `VNK 2026/3495`. */
-export const displayNumber = (k: DocKey): string => `${k.book} ${k.year}/${k.number}`;
+/**
+ * How icsync names the document to people: the same text as its key (`2026/VNK/3495`), so a
+ * number read in a sentence, `icsync status`, the shop comment or a file name is the one
+ * `icsync explain` takes. One format everywhere.
+ */
+export const displayNumber = (k: DocKey): string => formatDocKey(k);
 
 export const docPath = (k: DocKey): string => `${k.year}/${encodeURIComponent(k.book)}/${k.number}`;
 

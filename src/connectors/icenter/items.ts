@@ -18,6 +18,17 @@ function isActive(sales: XmlNode): boolean {
   return flag === undefined || flag === 'D' || flag === 'TRUE' || flag === 'DA';
 }
 
+/**
+ * CAP: WebPublish is a legacy D/N flag like IsActive (CONTRACT: `WebPublish` `N`); `true`/`false`
+ * accepted too. Absent or unreadable: undefined, so the flow does not guess.
+ */
+function webPublish(general: XmlNode): boolean | undefined {
+  const flag = text(general, 'WebPublish')?.toUpperCase();
+  if (flag === 'D' || flag === 'DA' || flag === 'TRUE') return true;
+  if (flag === 'N' || flag === 'NE' || flag === 'FALSE') return false;
+  return undefined;
+}
+
 export function mapItem(row: XmlNode, timeZone: string): ErpItem | undefined {
   const id = text(row, 'ItemID');
   if (!id) return undefined;
@@ -32,6 +43,8 @@ export function mapItem(row: XmlNode, timeZone: string): ErpItem | undefined {
     active: isActive(sales),
     extra: flatten(row),
   };
+  const published = webPublish(general);
+  if (published !== undefined) item.webPublish = published;
   const description = text(row, 'ItemTitle2');
   if (description) item.description = description;
   const shortName = text(general, 'ItemTitleShort');

@@ -14,7 +14,7 @@ import type { ErpDocumentKey, ErpOrder, ErpOrderDraft, Sku } from '../../core/mo
 import type { PortWarning } from '../../core/ports.js';
 import type { IcenterClient } from './client.js';
 import type { IcenterSettings } from './config.js';
-import { docPath, formatDocKey, parseDocKey, type DocKey } from './documents.js';
+import { displayNumber, docPath, formatDocKey, parseDocKey, type DocKey } from './documents.js';
 import { createTextSanitizer } from './encoding.js';
 import { settingProblem, TARGET } from './errors.js';
 import { ADD_ORDER_PATH, CANCEL_ORDER_PATH, GET_ORDER_PATH, MODIFY_ORDER_PATH, mapOrder, ORDER_STATUS_PATH, orderBody, orderKeyFromResult, orderYearFor, statusRows } from './orders.js';
@@ -84,7 +84,7 @@ export function createOrderPort(client: IcenterClient, settings: IcenterSettings
       });
     }
     const warnings: PortWarning[] = [...clean.warnings, ...result.errors.map((e) => ({ record, message: `iCenter: ${e.message}` }))];
-    const order = (await readOrder(key, false)) ?? { key: formatDocKey(key), displayNumber: `${key.book} ${key.year}/${key.number}`, reference: draft.reference };
+    const order = (await readOrder(key, false)) ?? { key: formatDocKey(key), displayNumber: displayNumber(key), reference: draft.reference };
     return { order, warnings };
   }
 

@@ -11,8 +11,8 @@ import type { ResponseEncoding } from './settings.js';
 export interface IcenterEmulatorCliOptions {
   port?: number | string;
   host?: string;
-  /** 'demo', a JSON file path, or `gen:<items>[:<seed>]` for the generator. */
-  seed?: string;
+  /** 'demo', a JSON file path, `gen:<items>[:<seed>]` for the generator, or a seed (the CLI passes the sandbox's). */
+  seed?: string | IcenterSeed;
   tls?: boolean;
   encoding?: ResponseEncoding | string;
   /** Leave the charset out of Content-Type. */
@@ -32,10 +32,18 @@ export async function icenterOptionsFromCli(opts: IcenterEmulatorCliOptions): Pr
     out.encoding = opts.encoding;
   }
   const seed = opts.seed ?? 'demo';
+  if (typeof seed === 'object') {
+    out.seed = seed;
+    return finish(out, opts);
+  }
   const gen = /^gen:(\d+)(?::(\d+))?$/.exec(seed);
   if (seed === 'demo') out.seed = 'demo';
   else if (gen) out.seed = { items: Number(gen[1]), seed: Number(gen[2] ?? 1), customers: 100, organisations: [1, 2] };
   else out.seed = JSON.parse(await readFile(seed, 'utf8')) as IcenterSeed;
+  return finish(out, opts);
+}
+
+function finish(out: IcenterEmulatorOptions, opts: IcenterEmulatorCliOptions): IcenterEmulatorOptions {
   if (opts.noCharset) out.charsetInContentType = false;
   if (opts.getOrderStatusEmpty) out.getOrderStatusEmpty = true;
   if (opts.autoInvoiceDelayMs !== undefined) out.autoInvoiceDelayMs = Number(opts.autoInvoiceDelayMs);

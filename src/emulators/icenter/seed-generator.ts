@@ -93,13 +93,17 @@ function organisation(orgId: number, itemCount: number, customerCount: number, r
     const title = `${noun} ${pick(ADJECTIVES)} ${pick(SIZES)}`;
     const vat = rng() < 0.8 ? '02' : rng() < 0.7 ? '01' : '05';
     const active = rng() < 0.95 ? 'D' : 'N';
+    // Generated goods are all meant for the web (WebPublish D); a data set that needs an item kept
+    // off the web (the demo's shipping item) adds it. The draw stays so every later value is as before.
+    const group = pick(groups);
+    rng();
     items.push({
       ItemID: code,
       ItemTitle1: title,
       ItemTitle2: `Art. ${i}`,
       GeneralData: {
         ItemTitleShort: noun.slice(0, 20), ItemType: 'B', ItemUnitOfMeas: 'kom', VATRateID: vat, VATRefund: false,
-        ItemGroup: pick(groups), WebPublish: rng() < 0.7 ? 'D' : 'N', ItemFirstPublished: null,
+        ItemGroup: group, WebPublish: 'D', ItemFirstPublished: null,
         ItemSearchName: title.toUpperCase(), CustomsTariffNo: pick(tariffs),
         ItemEANCode: ean13(`383${String(orgId).padStart(2, '0')}${String(i).padStart(7, '0')}`),
       },

@@ -1,11 +1,17 @@
 /** `icsync emulate magento`: starts the emulator and prints one JSON line (wiring lives in src/cli). */
 import { startMagentoEmulator, type MagentoEmulator } from './index.js';
 import { MAGENTO_VERSIONS, type MagentoVersion } from './options.js';
+import type { SeedData } from './seed.js';
 
 export interface MagentoEmulatorCliOptions {
   port?: number | string;
   host?: string;
-  seed?: string;
+  /** 'demo', 'samples', 'none', a JSON file, or data (the CLI passes the sandbox's). */
+  seed?: string | SeedData;
+  /** Stock sources besides `default`. */
+  sourceCodes?: string[];
+  /** Runs once the emulator listens, before the line is printed (e.g. placing orders through its admin API). */
+  afterStart?: (emulator: MagentoEmulator) => Promise<void>;
   version?: string;
   enableIntegrationAsBearer?: boolean;
   asyncConsumer?: boolean;
@@ -23,7 +29,16 @@ export async function runMagentoEmulatorFromArgs(opts: MagentoEmulatorCliOptions
     ...(opts.seed ? { seed: opts.seed } : {}),
     ...(opts.enableIntegrationAsBearer !== undefined ? { enableIntegrationAsBearer: opts.enableIntegrationAsBearer } : {}),
     ...(opts.asyncConsumer !== undefined ? { asyncConsumer: opts.asyncConsumer } : {}),
+    ...(opts.sourceCodes ? { sourceCodes: opts.sourceCodes } : {}),
   });
+  if (opts.afterStart) {
+    try {
+      await opts.afterStart(emulator);
+    } catch (error) {
+      await emulator.close();
+      throw error;
+    }
+  }
   const c = emulator.credentials;
   // This line is the emulator's handshake: it carries credentials on purpose (local test shop).
   const line = JSON.stringify({
