@@ -11,6 +11,7 @@ import { mapPrices, PRICES_PATH } from './prices.js';
 import { looksUnpadded, mapStockPage, STOCK_PATH } from './stock.js';
 import { toLocalText } from './time.js';
 import { list, text, type XmlNode } from './xml.js';
+import { EXPECT } from './answers.js';
 
 /** Up to this many SKUs are checked one by one; more are checked by one pass over all items. */
 export const EXISTING_SKUS_SINGLE_LIMIT = 50;
@@ -33,6 +34,7 @@ export function createCatalogReader(client: IcenterClient, settings: IcenterSett
           'searchQuery.pageSize': pageSize,
         },
         { doing: `reading items page ${page}` },
+        { expect: EXPECT.items(pageSize) },
       );
       const rows = answer ? itemRows(answer.node) : [];
       const mapped: ErpItem[] = [];
@@ -60,6 +62,7 @@ export function createCatalogReader(client: IcenterClient, settings: IcenterSett
           'searchQuery.pageSize': pageSize,
         },
         { doing: `reading prices of price list ${options.priceList}, page ${page}` },
+        { expect: EXPECT.prices(pageSize) },
       );
       const node = answer?.node ?? {};
       return { rows: mapPrices(node, options.priceList, settings.timeZone, currency), rawCount: list(node, 'Price').length };
@@ -89,6 +92,7 @@ export function createCatalogReader(client: IcenterClient, settings: IcenterSett
             'searchQuery.pageSize': pageSize,
           },
           { doing: `reading stock of warehouse ${warehouse}, page ${page}` },
+          { expect: EXPECT.stock(pageSize) },
         );
         const result = mapStockPage(answer?.node ?? {}, warehouse);
         if (result.kind === 'unknown-warehouse') {
@@ -116,6 +120,7 @@ export function createCatalogReader(client: IcenterClient, settings: IcenterSett
           ITEMS_PATH,
           { 'searchQuery.itemID': sku, 'searchQuery.includeNonActiveItems': true },
           { doing: `looking up item ${sku}`, record: { kind: 'item', key: sku } },
+          { expect: EXPECT.itemLookup },
         );
         const rows = answer ? itemRows(answer.node) : [];
         if (rows.some((r) => text(r, 'ItemID')?.toUpperCase() === sku.toUpperCase())) found.add(sku);
@@ -158,7 +163,7 @@ export function createCatalogReader(client: IcenterClient, settings: IcenterSett
   async function listCodes(listName: ErpCodeList): Promise<CodeEntry[]> {
     const spec = CODE_LISTS[listName];
     // CAP: lookups were called without paging and returned everything.
-    const answer = await client.get(spec.path, undefined, { doing: `reading the ${listName} code list` });
+    const answer = await client.get(spec.path, undefined, { doing: `reading the ${listName} code list` }, { expect: EXPECT.codeList });
     const out: CodeEntry[] = [];
     for (const row of rowsOfAnyName(answer?.node ?? {}, spec.row)) {
       const code = text(row, spec.code) ?? firstFieldEnding(row, ['id', 'code']);
@@ -184,8 +189,8 @@ export function createCatalogReader(client: IcenterClient, settings: IcenterSett
    * OrganisationId are accepted (a wrong organisation answers 401 [CAP]).
    */
   async function checkConnection(): Promise<ConnectionInfo> {
-    const version = await client.get('api/V2/ApiVersion', undefined, { doing: 'reading the API version' });
-    await client.get(ITEMS_PATH, { 'searchQuery.page': 1, 'searchQuery.pageSize': 1 }, { doing: 'checking access to the organisation' });
+    const version = await client.get('api/V2/ApiVersion', undefined, { doing: 'reading the API version' }, { expect: EXPECT.apiVersion });
+    await client.get(ITEMS_PATH, { 'searchQuery.page': 1, 'searchQuery.pageSize': 1 }, { doing: 'checking access to the organisation' }, { expect: EXPECT.items(1) });
     const node = version?.node ?? {};
     const details: Record<string, string> = { organisationId: String(settings.organisationId), baseUrl: settings.baseUrl };
     for (const name of ['WebApiVersion', 'icApiVersion', 'Localization', 'SAOPVersion']) {

@@ -120,6 +120,25 @@ export function unreadableBody(error: unknown, status: number, body: string, ctx
   });
 }
 
+/**
+ * A 2xx read answer that is not the document asked for: a login or proxy page, an empty body,
+ * JSON, another root, a page with more rows than asked for. Nothing is taken from it; it is
+ * transient (a proxy, a restart, a misrouted request), and the flow's cursor stays where it was.
+ */
+export function wrongDocument(what: string, request: string, roots: readonly string[], status: number, body: string, ctx: FailureContext): SyncError {
+  const said = body.trim().startsWith('<?xml') ? undefined : remoteMessageOf(body);
+  const expected = roots.map((root) => `<${root}>`).join(' or ');
+  return transientError({
+    target: TARGET,
+    status,
+    ...withRecord(ctx.record),
+    ...(said ? { remoteMessage: said.slice(0, 200) } : {}),
+    sentence:
+      `iCenter answered ${request} (while ${ctx.doing}) with ${what}${said ? ` ("${said.slice(0, 120)}")` : ''} instead of the ${expected} document. ` +
+      'A proxy, a login page or a restarting server may have answered; nothing was read from it and it will be retried.',
+  });
+}
+
 /** A business error about one record, with no HTTP behind it (e.g. a SKU iCenter does not know). */
 export function recordProblem(sentence: string, record: ErrorRecord, remoteMessage?: string): SyncError {
   return businessError({ target: TARGET, record, sentence, ...(remoteMessage ? { remoteMessage } : {}) });

@@ -16,6 +16,7 @@ import { documentBytes, DOCUMENT_PATH, isPdf, PRINT_PATH, printBody } from './pd
 import { keyValue } from './results.js';
 import { toLocalText } from './time.js';
 import { list, text, type XmlNode } from './xml.js';
+import { EXPECT } from './answers.js';
 
 const MISSING = [204, 400, 404] as const;
 
@@ -23,7 +24,7 @@ export function createInvoicePort(client: IcenterClient, settings: IcenterSettin
   const currencies = new Map(Object.entries(settings.currencyIds).map(([alpha, id]) => [id, alpha]));
 
   async function readInvoiceNode(key: DocKey): Promise<XmlNode | undefined> {
-    const answer = await client.get(`${GET_INVOICE_PATH}/${docPath(key)}`, undefined, { doing: `reading invoice ${formatDocKey(key)}`, record: { kind: 'invoice', key: formatDocKey(key) } }, { acceptMissing: MISSING });
+    const answer = await client.get(`${GET_INVOICE_PATH}/${docPath(key)}`, undefined, { doing: `reading invoice ${formatDocKey(key)}`, record: { kind: 'invoice', key: formatDocKey(key) } }, { acceptMissing: MISSING, expect: EXPECT.invoice });
     return answer?.node;
   }
 
@@ -50,6 +51,7 @@ export function createInvoicePort(client: IcenterClient, settings: IcenterSettin
           INVOICE_STATUS_PATH,
           { 'searchQuery.invoiceBook': book, 'searchQuery.recordDtModifiedFrom': from, 'searchQuery.page': page, 'searchQuery.pageSize': pageSize },
           { doing: `reading invoice statuses of book ${book}, page ${page}` },
+          { expect: EXPECT.invoiceStatuses(pageSize) },
         );
         const node = answer?.node ?? {};
         return { rows: invoiceStatusRows(node, settings.timeZone), rawCount: list(node, 'InvoiceStatus').length };
@@ -77,7 +79,7 @@ export function createInvoicePort(client: IcenterClient, settings: IcenterSettin
           PROCESS_OVERVIEW_PATH,
           { 'searchQuery.orderYear': order.year, 'searchQuery.orderBook': order.book, 'searchQuery.orderNumber': order.number, 'searchQuery.includeInvoices': true },
           { doing: `reading the process overview of order ${record.key}`, record },
-          { acceptMissing: MISSING },
+          { acceptMissing: MISSING, expect: EXPECT.processOverview },
         );
         const keys = answer ? overviewInvoices(answer.node) : [];
         if (keys.length > 0) return keys;
@@ -86,6 +88,7 @@ export function createInvoicePort(client: IcenterClient, settings: IcenterSettin
           ORDER_STATUS_PATH,
           { 'searchQuery.orderBook': order.book, 'searchQuery.orderYear': order.year, 'searchQuery.orderNumber': order.number },
           { doing: `reading the status of order ${record.key}`, record },
+          { expect: EXPECT.orderStatus },
         );
         const keys = statusRows(answer?.node ?? {})
           .filter((r) => r.key.number === order.number && r.key.year === order.year)
@@ -93,7 +96,7 @@ export function createInvoicePort(client: IcenterClient, settings: IcenterSettin
           .filter((k): k is DocKey => k !== undefined);
         if (keys.length > 0) return keys;
       } else {
-        const answer = await client.get(`${GET_ORDER_PATH}/${docPath(order)}`, undefined, { doing: `reading order ${record.key}`, record }, { acceptMissing: [...MISSING, 500], probe: true });
+        const answer = await client.get(`${GET_ORDER_PATH}/${docPath(order)}`, undefined, { doing: `reading order ${record.key}`, record }, { acceptMissing: [...MISSING, 500], probe: true, expect: EXPECT.order });
         const key = parseDocReference(text(answer?.node, 'ReferenceInvoice'));
         if (key) return [key];
       }
@@ -139,7 +142,7 @@ export function createInvoicePort(client: IcenterClient, settings: IcenterSettin
     const key = parseDocKey(erpKey);
     if (!key) throw businessError({ target: TARGET, record, sentence: `"${erpKey}" is not an iCenter invoice key (expected year/book/number).` });
     const id = await documentId(key, record);
-    const answer = await client.get(`${DOCUMENT_PATH}/${encodeURIComponent(settings.pdf.apiClientId)}/${encodeURIComponent(id)}/false`, undefined, { doing: `reading document ${id} (PDF of invoice ${erpKey})`, record });
+    const answer = await client.get(`${DOCUMENT_PATH}/${encodeURIComponent(settings.pdf.apiClientId)}/${encodeURIComponent(id)}/false`, undefined, { doing: `reading document ${id} (PDF of invoice ${erpKey})`, record }, { expect: EXPECT.document });
     const { name, bytes } = documentBytes(answer?.node ?? {});
     if (!isPdf(bytes)) {
       throw businessError({

@@ -13,13 +13,14 @@ import {
 } from './partners.js';
 import { keyValue, rowsOf } from './results.js';
 import { list, text } from './xml.js';
+import { EXPECT } from './answers.js';
 
 export function createPartnerPort(client: IcenterClient, settings: IcenterSettings, logger: Logger) {
   async function byVatId(vatId: string): Promise<ErpPartner | undefined> {
     const wanted = vatIdDigits(vatId);
     // Installations store `SI12345678` or `12345678`; both forms are asked, the match is checked here.
     for (const form of [...new Set([normaliseVatId(vatId), wanted])]) {
-      const answer = await client.get(CUSTOMERS_PATH, { 'searchQuery.taxNumber': form }, { doing: `looking up the customer with tax number ${form}`, record: { kind: 'partner', key: vatId } });
+      const answer = await client.get(CUSTOMERS_PATH, { 'searchQuery.taxNumber': form }, { doing: `looking up the customer with tax number ${form}`, record: { kind: 'partner', key: vatId } }, { expect: EXPECT.customers });
       for (const row of list(answer?.node, 'Customer')) {
         const tax = text(row, 'TaxNumber');
         if (tax && vatIdDigits(tax) === wanted) return mapCustomer(row, settings);
@@ -29,12 +30,12 @@ export function createPartnerPort(client: IcenterClient, settings: IcenterSettin
   }
 
   async function byEmail(email: string): Promise<ErpPartner | undefined> {
-    const answer = await client.get(CONTACTS_PATH, { 'searchQuery.contactEMail': email }, { doing: `looking up the contact with e-mail ${email}`, record: { kind: 'partner', key: email } });
+    const answer = await client.get(CONTACTS_PATH, { 'searchQuery.contactEMail': email }, { doing: `looking up the contact with e-mail ${email}`, record: { kind: 'partner', key: email } }, { expect: EXPECT.contacts });
     const contacts = answer ? rowsOf(answer.root, answer.node, 'CustomerContacts') : [];
     const match = contacts.find((c) => text(c, 'ContactEMail')?.toLowerCase() === email.toLowerCase() && text(c, 'CustomerID'));
     const code = match ? text(match, 'CustomerID') : undefined;
     if (!code) return undefined;
-    const customer = await client.get(`api/Customers/${encodeURIComponent(code)}`, undefined, { doing: `reading customer ${code}`, record: { kind: 'partner', key: email } }, { acceptMissing: [404] });
+    const customer = await client.get(`api/Customers/${encodeURIComponent(code)}`, undefined, { doing: `reading customer ${code}`, record: { kind: 'partner', key: email } }, { acceptMissing: [404], expect: EXPECT.customer });
     const row = customer ? rowsOf(customer.root, customer.node, 'Customer')[0] : undefined;
     return row ? mapCustomer(row, settings, email) : undefined;
   }

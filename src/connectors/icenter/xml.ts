@@ -10,7 +10,7 @@
  * Writing: a tiny element writer with the `<?xml … encoding="utf-8"?>` prolog iCenter
  * accepted in S1; `& < >` (and quotes) are escaped; Slovene letters go as plain characters.
  */
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 export type XmlNode = { [name: string]: XmlValue };
 export type XmlValue = string | null | XmlNode | XmlValue[];
@@ -55,18 +55,39 @@ export class XmlReadError extends Error {
 export function parseXml(text: string): { root: string; node: XmlNode } {
   const body = text.trim();
   if (!body.startsWith('<')) throw new XmlReadError('the response is not XML');
+  // The parser alone reads `<a><b>1</a></b>` as if it were whole; a closed structure is checked
+  // first, so a body mangled in transit is never taken for a shorter, valid page.
+  const valid = XMLValidator.validate(body);
+  if (valid !== true) throw new XmlReadError(`the XML is not well-formed (${valid.err.msg})`);
   let doc: Record<string, unknown>;
   try {
     doc = parser.parse(body) as Record<string, unknown>;
   } catch (error) {
     throw new XmlReadError(`the XML is malformed (${error instanceof Error ? error.message : String(error)})`);
   }
-  const root = Object.keys(doc).find((name) => !name.startsWith('?') && !name.startsWith('!'));
+  const roots = Object.keys(doc).filter((name) => !name.startsWith('?') && !name.startsWith('!'));
+  const root = roots[0];
   if (!root) throw new XmlReadError('the XML has no root element');
+  if (roots.length > 1) throw new XmlReadError(`the XML has ${roots.length} root elements`);
   // A full validation pass costs a fifth of the parse time on big pages; a body cut off in
   // transit is caught just as well by checking that the root element is closed at the end.
   if (!closesRoot(body, root)) throw new XmlReadError('the XML is cut off (the root element is not closed)');
   return { root, node: asNode(doc[root]) };
+}
+
+/**
+ * How many `<name>` elements the text holds, counted without parsing (namespace prefixes
+ * allowed), stopping past `limit`: a page with far more rows than asked for is refused before
+ * it is turned into objects.
+ */
+export function countElements(text: string, name: string, limit: number): number {
+  const pattern = new RegExp(`<(?:[\\w.-]+:)?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\\s/>]`, 'g');
+  let count = 0;
+  while (pattern.exec(text) !== null) {
+    count += 1;
+    if (count > limit) break;
+  }
+  return count;
 }
 
 function closesRoot(body: string, root: string): boolean {

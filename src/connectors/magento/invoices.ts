@@ -12,6 +12,7 @@ import { decFromJson, ZERO } from '../../core/decimal.js';
 import { asShopInvoiceId, asShopOrderId, type ShopInvoice, type ShopInvoiceId, type ShopOrderId } from '../../core/model.js';
 import type { MagentoClient } from './client.js';
 import type { MagentoSettings } from './config.js';
+import { EXPECT } from './answers.js';
 import { TARGET, unexpectedAnswer } from './errors.js';
 import { fromMagentoUtc, type Json } from './orders.js';
 import { keysetPages } from './paging.js';
@@ -56,7 +57,7 @@ export function createInvoicePort(client: MagentoClient, settings: MagentoSettin
       idOf: (raw) => Number(raw.entity_id),
       fetchPage: async (filterGroups, pageSize) => {
         const page = await client.call<{ items?: Json[]; total_count?: number }>({
-          method: 'GET', path: '/invoices', repeatable: true, record, route: 'GET /V1/invoices', doing: `listing the invoices of order ${orderId}`,
+          method: 'GET', path: '/invoices', repeatable: true, record, route: 'GET /V1/invoices', doing: `listing the invoices of order ${orderId}`, expect: EXPECT.invoiceSearch,
           query: searchCriteriaQuery({ filterGroups, sortOrders: [{ field: 'entity_id', direction: 'ASC' }], pageSize, currentPage: 1 }),
         });
         return { items: page.items ?? [], ...(typeof page.total_count === 'number' && { total_count: page.total_count }) };
@@ -77,7 +78,7 @@ export function createInvoicePort(client: MagentoClient, settings: MagentoSettin
             (
               await client.call<{ items?: Json[] }>({
                 method: 'GET', path: `/invoices/${idPath(String(raw.entity_id))}/comments`, repeatable: true, record,
-                route: 'GET /V1/invoices/{id}/comments', doing: `reading the comments of invoice ${String(raw.entity_id)}`,
+                route: 'GET /V1/invoices/{id}/comments', doing: `reading the comments of invoice ${String(raw.entity_id)}`, expect: EXPECT.commentSearch,
               })
             ).items,
           );
@@ -135,7 +136,7 @@ export function createInvoicePort(client: MagentoClient, settings: MagentoSettin
   async function listInvoiceAttachments(invoiceId: ShopInvoiceId): Promise<{ attachmentId: string; fileName: string; size: number }[]> {
     const list = await client.call<unknown>({
       method: 'GET', path: `/icsync/invoices/${idPath(invoiceId)}/attachments`, repeatable: true, record: { kind: 'invoice', key: invoiceId },
-      route: 'GET /V1/icsync/invoices/{id}/attachments', doing: `listing the attachments of invoice ${invoiceId}`,
+      route: 'GET /V1/icsync/invoices/{id}/attachments', doing: `listing the attachments of invoice ${invoiceId}`, expect: EXPECT.attachments,
     });
     if (!Array.isArray(list)) throw unexpectedAnswer(`listing the attachments of invoice ${invoiceId}`, 'a list');
     return (list as Json[]).map((a) => ({ attachmentId: String(a.attachment_id), fileName: String(a.file_name), size: Number(a.size) }));
