@@ -130,7 +130,12 @@ export function createIcenterClient(settings: IcenterSettings, transport: Transp
       const count = countElements(text, expect.rows.name, expect.rows.max);
       if (count > expect.rows.max) throw wrong(`a page with more than ${expect.rows.max} ${expect.rows.name} rows, more than the page size asked for`);
     }
-    const answer = parse(response, text, ctx);
+    let answer: XmlAnswer;
+    try {
+      answer = { status: response.status, ...parseXml(text) };
+    } catch (error) {
+      throw wrong(`XML that cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+    }
     if (!rootAccepted(answer.root, expect.roots)) throw wrong(`an XML document with the root <${answer.root}>`);
     return answer;
   }
