@@ -175,6 +175,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   /** The body, read chunk by chunk; past the cap the stream is destroyed (the socket with it) and nothing more is held. */
   async function readCapped(answer: Dispatcher.ResponseData, method: string, shownPath: string, record: ErrorRecord | undefined): Promise<Buffer> {
     const tooLarge = (seen: string) => {
+      // undici reports the abort of the request as an error on the body: it is ours, so swallowed.
+      answer.body.on('error', () => undefined);
       answer.body.destroy();
       return transientError({
         target: name,
