@@ -5,7 +5,7 @@
  * closes the server, the connections and the store, and exits 0.
  */
 import type { FlowName } from '../../config/index.js';
-import { createScheduler, createWorker, type RunReport, type Scheduler, type SchedulerOptions } from '../../engine/index.js';
+import { createScheduler, createWorker, recoverAfterCrash, type RunReport, type Scheduler, type SchedulerOptions } from '../../engine/index.js';
 import { createFlows, type Flow, type FlowContext } from '../../flows/index.js';
 import { createServer } from '../../server/index.js';
 import { openContext } from '../context.js';
@@ -30,6 +30,8 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
       const stopRequested = io.waitForStop();
       const ctx = await openContext(configPathOf(program), { io, logTo: 'stdout', defaultMetrics: true });
       const { logger, config } = ctx;
+      // Runs and locks a killed process left behind: marked interrupted and freed before anything starts.
+      await recoverAfterCrash(ctx.store, logger);
       const flows = createFlows();
       // Flows stopped by a configuration error, with the sentence why: /readyz reports them.
       const stopped: Partial<Record<FlowName, string>> = {};

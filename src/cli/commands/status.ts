@@ -1,5 +1,6 @@
 /** `icsync status`: per flow the last run and lag, ledger counts, and what waits for a person. */
 import { collectStatus, formatAge, type StatusReport } from '../../server/status.js';
+import { recoverAfterCrash } from '../../engine/index.js';
 import { withContext } from '../context.js';
 import { formatCounts, table, utc } from '../format.js';
 import { configPathOf, type CommandEnv } from './shared.js';
@@ -10,7 +11,11 @@ export function registerStatusCommand({ program, io }: CommandEnv): void {
     .description('show each flow\'s last run and lag, the ledger counts and the records that need a person')
     .option('--json', 'print the status as JSON (the same as the dashboard\'s /api/status)')
     .action(async (flags: { json?: boolean }) => {
-      const status = await withContext(configPathOf(program), { io, minLevel: 'warn' }, (ctx) => collectStatus(ctx.store, ctx.config));
+      const status = await withContext(configPathOf(program), { io, minLevel: 'warn' }, async (ctx) => {
+        // A run left `running` by a process that ended is shown as what it is: interrupted.
+        await recoverAfterCrash(ctx.store, ctx.logger);
+        return collectStatus(ctx.store, ctx.config);
+      });
       io.out(flags.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
     });
 }
