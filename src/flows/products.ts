@@ -7,7 +7,8 @@ import { tryDec, type Decimal } from '../core/decimal.js';
 import type { ErpItem, ErpPrice, ShopProductDraft } from '../core/model.js';
 import { SyncError } from '../core/errors.js';
 import type { LinkRow } from '../store/index.js';
-import { aboutRecord, asSyncError, chunk, erpLabel, readCursor, recordBatchFailure, shopLabel } from './common.js';
+import { aboutRecord, asSyncError, chunk, erpLabel, isUnreadable, readCursor, recordBatchFailure, recordUnreadable, shopLabel } from './common.js';
+import type { OnUnreadableRow } from '../core/ports.js';
 import { contentHash } from './hash.js';
 import { productDraft, productMappingFrom, withPrice, type ProductMapping } from './product-draft.js';
 import { startReport, type ReportBuilder } from './report.js';
@@ -37,9 +38,9 @@ async function vatPercents(ctx: FlowContext): Promise<Map<string, Decimal>> {
   return percents;
 }
 
-async function loadPrices(ctx: FlowContext, priceList: string, changedSince: Date | undefined): Promise<Map<string, ErpPrice>> {
+async function loadPrices(ctx: FlowContext, priceList: string, changedSince: Date | undefined, onUnreadable: OnUnreadableRow): Promise<Map<string, ErpPrice>> {
   const prices = new Map<string, ErpPrice>();
-  const options = changedSince === undefined ? { priceList } : { priceList, changedSince };
+  const options = changedSince === undefined ? { priceList, onUnreadable } : { priceList, changedSince, onUnreadable };
   for await (const page of ctx.erp.prices(options)) for (const price of page) prices.set(price.sku, price);
   return prices;
 }
@@ -54,15 +55,24 @@ export function createProductsFlow(): BatchFlow {
       const runStartedAt = ctx.now();
       const since = await readCursor(ctx, 'products', options.full);
       const mapping = productMappingFrom(ctx.config, settings.priceList ? await vatPercents(ctx) : undefined);
+      // An item or price row that cannot be read holds that product alone (failed, with the sentence); the rest go on.
+      const held = new Set<string>();
+      const onUnreadable: OnUnreadableRow = async (row, error) => {
+        held.add(row.key);
+        rb.count('unreadable');
+        rb.problem('product', row.key, error.sentence);
+        if (!options.dryRun) await recordUnreadable(ctx, 'product', row.key, error);
+      };
       // A full run holds the whole price list (one short entry per SKU); a delta run only the changed prices.
-      const prices = settings.priceList ? await loadPrices(ctx, settings.priceList, since) : new Map<string, ErpPrice>();
+      const prices = settings.priceList ? await loadPrices(ctx, settings.priceList, since, onUnreadable) : new Map<string, ErpPrice>();
       const writer = productWriter(ctx, options, rb);
 
       const seen = new Set<string>();
       let done = 0;
-      for await (const page of ctx.erp.items({ ...(since && { changedSince: since }), includeInactive: settings.includeInactive })) {
+      for await (const all of ctx.erp.items({ ...(since && { changedSince: since }), includeInactive: settings.includeInactive, onUnreadable })) {
         options.signal?.throwIfAborted();
-        rb.count('read', page.length);
+        rb.count('read', all.length);
+        const page = all.filter((item) => !held.has(item.sku));
         const rows = await ctx.store.ledger.getMany('product', 'shop', page.map((item) => item.sku));
         const candidates = page.map((item) => candidateFromItem(item, prices.get(item.sku), rows.get(item.sku), mapping, since !== undefined));
         if (since !== undefined) for (const item of page) seen.add(item.sku);
@@ -73,7 +83,7 @@ export function createProductsFlow(): BatchFlow {
 
       if (since !== undefined) {
         // Price-only changes: the item did not change, its stored draft gets the new price.
-        const priceOnly = [...prices.keys()].filter((sku) => !seen.has(sku));
+        const priceOnly = [...prices.keys()].filter((sku) => !seen.has(sku) && !held.has(sku));
         for (const part of chunk(priceOnly, 500)) {
           const rows = await ctx.store.ledger.getMany('product', 'shop', part);
           const candidates: Candidate[] = [];
@@ -89,7 +99,8 @@ export function createProductsFlow(): BatchFlow {
         // Records refused before (or marked for resync) are tried again from their stored draft.
         const retry = await ctx.store.ledger.list({ kind: 'product', states: RETRY_STATES, limit: 1000 });
         const candidates = retry
-          .filter((row) => row.shopKey && !seen.has(row.shopKey) && (row.data as ProductData | null)?.draft)
+          // A row held as unreadable waits for its source to change, not for its old draft to be written again.
+          .filter((row) => row.shopKey && !seen.has(row.shopKey) && !held.has(row.shopKey) && !isUnreadable(row.data) && (row.data as ProductData | null)?.draft)
           .map((row) => ({ ...(row.data as ProductData), row }));
         rb.count('retried', candidates.length);
         await writer.apply(candidates, true);

@@ -6,7 +6,8 @@ import { configurationError, SyncError } from '../core/errors.js';
 import type { Decimal } from '../core/decimal.js';
 import type { ShopStockDraft, Sku } from '../core/model.js';
 import { asWarehouse } from '../core/model.js';
-import { aboutRecord, asSyncError, chunk, recordBatchFailure } from './common.js';
+import { aboutRecord, asSyncError, chunk, recordBatchFailure, recordUnreadable } from './common.js';
+import type { OnUnreadableRow } from '../core/ports.js';
 import { contentHash } from './hash.js';
 import { orderWarehouse } from './order-mapping.js';
 import { pendingQuantities } from './pending.js';
@@ -29,8 +30,20 @@ export function createStockFlow(): BatchFlow {
       }
       const pending = ctx.config.flows.stock.subtractPendingOrders ? await pendingQuantities(ctx) : undefined;
       const pendingSource = pending ? warehouses[orderWarehouse(ctx.config.mappings)] : undefined;
-      const writer = stockWriter(ctx, options, rb);
-      const stream = ctx.erp.stock({ warehouses: Object.keys(warehouses).map(asWarehouse) });
+      // A stock row that cannot be read (Qty "abc") fails that SKU at that source alone; a sum it
+      // feeds is not written either, since it would be short.
+      const held = new Set<string>();
+      const onUnreadable: OnUnreadableRow = async (row, error) => {
+        const at = row.key.lastIndexOf('@');
+        const source = warehouses[row.key.slice(at + 1)];
+        const key = source === undefined ? row.key : stockKey(row.key.slice(0, at), source);
+        held.add(key);
+        rb.count('unreadable');
+        rb.problem('stock', key, error.sentence);
+        if (!options.dryRun) await recordUnreadable(ctx, 'stock', key, error);
+      };
+      const writer = stockWriter(ctx, options, rb, held);
+      const stream = ctx.erp.stock({ warehouses: Object.keys(warehouses).map(asWarehouse), onUnreadable });
       let done = 0;
 
       if (isOneToOne(warehouses)) {
@@ -67,7 +80,7 @@ export function createStockFlow(): BatchFlow {
 /** Product ledger states that mean the shop has no such product (see the products flow). */
 export const NOT_IN_SHOP = ['only_in_erp', 'inactive_not_in_shop'];
 
-function stockWriter(ctx: FlowContext, options: RunOptions, rb: ReportBuilder) {
+function stockWriter(ctx: FlowContext, options: RunOptions, rb: ReportBuilder, held: ReadonlySet<string>) {
   const settings = ctx.config.flows.stock;
 
   async function write(batch: { draft: ShopStockDraft; key: string; hash: string }[]): Promise<void> {
@@ -102,7 +115,9 @@ function stockWriter(ctx: FlowContext, options: RunOptions, rb: ReportBuilder) {
         if (absent) rb.count('productNotInShop');
         return !absent;
       });
-      const keyed = inShop.map((draft) => ({ draft, key: stockKey(draft.sku, draft.source), hash: contentHash(stockHashInput(draft)) }));
+      const keyed = inShop
+        .map((draft) => ({ draft, key: stockKey(draft.sku, draft.source), hash: contentHash(stockHashInput(draft)) }))
+        .filter((k) => !held.has(k.key));
       const rows = await ctx.store.ledger.getMany('stock', 'shop', keyed.map((k) => k.key));
       const changed = keyed.filter((k) => {
         const row = rows.get(k.key);

@@ -1,7 +1,8 @@
 /** Items, prices, stock, SKU existence, code lists and the connection check. */
 import type { Logger } from '../../core/log.js';
 import { type CurrencyCode, type ErpItem, type ErpPrice, type Sku, type StockLevel, type WarehouseCode } from '../../core/model.js';
-import type { CodeEntry, ConnectionInfo, ErpCodeList } from '../../core/ports.js';
+import type { CodeEntry, ConnectionInfo, ErpCodeList, OnUnreadableRow } from '../../core/ports.js';
+import { UnreadableRow } from './values.js';
 import type { IcenterClient } from './client.js';
 import type { IcenterSettings } from './config.js';
 import { settingProblem } from './errors.js';
@@ -16,12 +17,19 @@ import { EXPECT } from './answers.js';
 /** Up to this many SKUs are checked one by one; more are checked by one pass over all items. */
 export const EXISTING_SKUS_SINGLE_LIMIT = 50;
 
+/** Hands an unreadable row to the caller's callback, or fails the read when there is none. */
+export async function reportUnreadable(row: UnreadableRow, onUnreadable: OnUnreadableRow | undefined): Promise<void> {
+  if (!onUnreadable) throw row.error;
+  const record = row.error.record!;
+  await onUnreadable(record, row.error);
+}
+
 export function createCatalogReader(client: IcenterClient, settings: IcenterSettings, logger: Logger) {
   /** recordDtModifiedFrom: the cursor minus the overlap, as Ljubljana wall-clock text [INF]. */
   const modifiedFrom = (since: Date | undefined): string | undefined =>
     since ? toLocalText(new Date(since.getTime() - settings.deltaOverlap), settings.timeZone) : undefined;
 
-  async function* items(options: { changedSince?: Date; includeInactive?: boolean; pageSize?: number }): AsyncGenerator<ErpItem[]> {
+  async function* items(options: { changedSince?: Date; includeInactive?: boolean; pageSize?: number; onUnreadable?: OnUnreadableRow }): AsyncGenerator<ErpItem[]> {
     const pageSize = options.pageSize ?? settings.pageSize;
     const from = modifiedFrom(options.changedSince);
     yield* readPages(pageSize, async (page) => {
@@ -39,14 +47,19 @@ export function createCatalogReader(client: IcenterClient, settings: IcenterSett
       const rows = answer ? itemRows(answer.node) : [];
       const mapped: ErpItem[] = [];
       for (const row of rows) {
-        const item = mapItem(row, settings.timeZone);
-        if (item) mapped.push(item);
+        try {
+          const item = mapItem(row, settings.timeZone);
+          if (item) mapped.push(item);
+        } catch (error) {
+          if (!(error instanceof UnreadableRow)) throw error;
+          await reportUnreadable(error, options.onUnreadable);
+        }
       }
       return { rows: mapped, rawCount: rows.length };
     });
   }
 
-  async function* prices(options: { priceList: string; date?: Date; changedSince?: Date; pageSize?: number }): AsyncGenerator<ErpPrice[]> {
+  async function* prices(options: { priceList: string; date?: Date; changedSince?: Date; pageSize?: number; onUnreadable?: OnUnreadableRow }): AsyncGenerator<ErpPrice[]> {
     const pageSize = options.pageSize ?? settings.pageSize;
     const from = modifiedFrom(options.changedSince);
     const date = toLocalText(options.date ?? new Date(), settings.timeZone).slice(0, 10);
@@ -65,7 +78,9 @@ export function createCatalogReader(client: IcenterClient, settings: IcenterSett
         { expect: EXPECT.prices(pageSize) },
       );
       const node = answer?.node ?? {};
-      return { rows: mapPrices(node, options.priceList, settings.timeZone, currency), rawCount: list(node, 'Price').length };
+      const { prices: rows, unreadable } = mapPrices(node, options.priceList, settings.timeZone, currency);
+      for (const row of unreadable) await reportUnreadable(row, options.onUnreadable);
+      return { rows, rawCount: list(node, 'Price').length };
     });
   }
 
@@ -77,7 +92,7 @@ export function createCatalogReader(client: IcenterClient, settings: IcenterSett
     return byNumber as CurrencyCode | undefined;
   }
 
-  async function* stock(options: { warehouses: WarehouseCode[]; pageSize?: number }): AsyncGenerator<StockLevel[]> {
+  async function* stock(options: { warehouses: WarehouseCode[]; pageSize?: number; onUnreadable?: OnUnreadableRow }): AsyncGenerator<StockLevel[]> {
     const pageSize = options.pageSize ?? settings.pageSize;
     for (const warehouse of options.warehouses) {
       if (looksUnpadded(warehouse)) logger.warn({ warehouse }, `warehouse code "${warehouse}" looks unpadded; iCenter codes are zero-padded (0000003)`);
@@ -101,6 +116,7 @@ export function createCatalogReader(client: IcenterClient, settings: IcenterSett
               `check the warehouse codes in mappings.warehouses (and mappings.orderWarehouse).`,
           );
         }
+        for (const row of result.unreadable) await reportUnreadable(row, options.onUnreadable);
         return { rows: result.rows, rawCount: result.rawCount };
       });
     }
@@ -127,7 +143,12 @@ export function createCatalogReader(client: IcenterClient, settings: IcenterSett
       });
       return found;
     }
-    for await (const page of items({ includeInactive: true })) {
+    // An item with an unreadable value still exists: only its ID matters here.
+    const stillExists = (row: { key: string }) => {
+      const asked = wanted.get(row.key.toUpperCase());
+      if (asked) found.add(asked);
+    };
+    for await (const page of items({ includeInactive: true, onUnreadable: stillExists })) {
       for (const item of page) {
         const asked = wanted.get(item.sku.toUpperCase());
         if (asked) found.add(asked);

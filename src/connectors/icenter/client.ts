@@ -134,7 +134,7 @@ export function createIcenterClient(settings: IcenterSettings, transport: Transp
     try {
       answer = { status: response.status, ...parseXml(text) };
     } catch (error) {
-      throw wrong(`XML that cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+      throw wrong(`XML that could not be read: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (!rootAccepted(answer.root, expect.roots)) throw wrong(`an XML document with the root <${answer.root}>`);
     return answer;

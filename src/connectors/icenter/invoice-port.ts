@@ -17,6 +17,9 @@ import { keyValue } from './results.js';
 import { toLocalText } from './time.js';
 import { list, text, type XmlNode } from './xml.js';
 import { EXPECT } from './answers.js';
+import type { OnUnreadableRow } from '../../core/ports.js';
+import { reportUnreadable } from './catalog.js';
+import { UnreadableRow } from './values.js';
 
 const MISSING = [204, 400, 404] as const;
 
@@ -41,7 +44,7 @@ export function createInvoicePort(client: IcenterClient, settings: IcenterSettin
     return invoice;
   }
 
-  async function* invoices(options: { changedSince?: Date; pageSize?: number }): AsyncGenerator<ErpInvoice[]> {
+  async function* invoices(options: { changedSince?: Date; pageSize?: number; onUnreadable?: OnUnreadableRow }): AsyncGenerator<ErpInvoice[]> {
     const pageSize = options.pageSize ?? settings.pageSize;
     const from = options.changedSince ? toLocalText(new Date(options.changedSince.getTime() - settings.deltaOverlap), settings.timeZone) : undefined;
     for (const book of settings.books.invoice) {
@@ -62,8 +65,13 @@ export function createInvoicePort(client: IcenterClient, settings: IcenterSettin
           // Deduplicate by key: pages can shift while a delta is read.
           if (seen.has(key)) continue;
           seen.add(key);
-          const invoice = await readInvoice(row.key);
-          if (invoice) page.push(invoice);
+          try {
+            const invoice = await readInvoice(row.key);
+            if (invoice) page.push(invoice);
+          } catch (error) {
+            if (!(error instanceof UnreadableRow)) throw error;
+            await reportUnreadable(error, options.onUnreadable);
+          }
         }
         if (page.length > 0) yield page;
       }
@@ -109,7 +117,9 @@ export function createInvoicePort(client: IcenterClient, settings: IcenterSettin
     if (!order) throw businessError({ target: TARGET, record: { kind: 'order', key: orderKey }, sentence: `"${orderKey}" is not an iCenter order key (expected year/book/number).` });
     const out: ErpInvoice[] = [];
     for (const key of await invoiceKeysOf(order)) {
-      const invoice = await readInvoice(key);
+      const invoice = await readInvoice(key).catch((error: unknown) => {
+        throw error instanceof UnreadableRow ? error.error : error;
+      });
       if (invoice) out.push({ ...invoice, orderKey: asErpKey(formatDocKey(order)) });
     }
     return out;

@@ -20,11 +20,25 @@ import { searchCriteriaQuery } from './search-criteria.js';
 
 const idPath = (id: string): string => encodeURIComponent(id);
 
+/** The invoice's grand_total; another value fails this invoice with a sentence naming it, the field and the value. */
+function invoiceAmount(raw: Json): ReturnType<typeof decFromJson> {
+  try {
+    return decFromJson(raw.grand_total);
+  } catch (error) {
+    throw businessError({
+      sentence: `Invoice ${String(raw.increment_id ?? raw.entity_id)} of order ${String(raw.order_id)} could not be read: its grand_total is ${JSON.stringify(raw.grand_total)}, which is not a finite number. Check the invoice in Magento.`,
+      target: TARGET,
+      record: { kind: 'invoice', key: String(raw.entity_id), field: 'grand_total' },
+      cause: error,
+    });
+  }
+}
+
 export function toShopInvoice(raw: Json, comments: string[]): ShopInvoice {
   const invoice: ShopInvoice = {
     id: asShopInvoiceId(raw.entity_id as number),
     orderId: asShopOrderId(raw.order_id as number),
-    grandTotal: raw.grand_total === undefined || raw.grand_total === null ? ZERO : decFromJson(raw.grand_total),
+    grandTotal: raw.grand_total === undefined || raw.grand_total === null ? ZERO : invoiceAmount(raw),
     comments,
   };
   if (typeof raw.increment_id === 'string') invoice.incrementId = raw.increment_id;
