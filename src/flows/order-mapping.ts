@@ -20,6 +20,7 @@ import type {
 } from '../core/model.js';
 import { asSku, asVatRate, asWarehouse } from '../core/model.js';
 import type { Config } from '../config/schema.js';
+import { checkOrderDraft } from './limits.js';
 
 type Mappings = Config['mappings'];
 type OrdersSettings = Config['flows']['orders'];
@@ -194,6 +195,7 @@ export function erpOrderDraft(order: ShopOrder, partner: PartnerCode, config: Co
   const shipping = mapMethod('shippingMethods', order.shippingMethod, mappings, gaps);
   if (shipping !== undefined) draft.shippingMethod = shipping;
   gaps.throwIfAny(order.number);
+  checkOrderDraft(draft, config.limits);
   if (order.shippingAddress) draft.deliveryAddress = mapCountry(order.shippingAddress, mappings);
   return draft;
 }

@@ -11,6 +11,7 @@ import { erpLabel, readCursor, shopLabel } from './common.js';
 import { ORDER_WORK_STATES, type OrderData } from './order-data.js';
 import { draftGross, entryGate, erpOrderDraft, normaliseLines, orderGate, requiredSkus, totalsMismatch } from './order-mapping.js';
 import { partnerDraft, requireBuyerIdentity } from './partner-mapping.js';
+import { checkShopOrder } from './limits.js';
 import { startReport, type ReportBuilder } from './report.js';
 import { ensurePartner, partnerCodeOf } from './subjects.js';
 import type { FlowContext, LedgerFlow, PlannedChange } from './types.js';
@@ -58,6 +59,7 @@ async function toPartnerReady(ctx: FlowContext, row: LinkRow, order: ShopOrder, 
   const data = row.data as OrderData;
   const missing = await missingSkus(ctx, requiredSkus(order, ctx.config.flows.orders), known);
   if (missing.length > 0) throw unknownSkuError(ctx, order, missing);
+  checkShopOrder(order, ctx.config.limits);
   const identity = requireBuyerIdentity(order);
   const partner = await ensurePartner(ctx, identity, partnerDraft(order.buyer, ctx.config), order.number);
   return ctx.store.ledger.transition(row.id, ctx.owner, { state: 'partner_ready', data: { ...data, ...initialData(order), partner } }, { type: 'partner_ready', message: `buyer ${identity} is ${erpLabel(ctx)} partner ${partner}` });

@@ -10,6 +10,7 @@ import type { LinkRow } from '../store/index.js';
 import { aboutRecord, asSyncError, chunk, erpLabel, isUnreadable, readCursor, recordBatchFailure, recordUnreadable, shopLabel } from './common.js';
 import type { OnUnreadableRow } from '../core/ports.js';
 import { contentHash } from './hash.js';
+import { productLimitProblem } from './limits.js';
 import { productDraft, productMappingFrom, withPrice, type ProductMapping } from './product-draft.js';
 import { startReport, type ReportBuilder } from './report.js';
 import type { BatchFlow, FlowContext, RunOptions } from './types.js';
@@ -179,6 +180,18 @@ function productWriter(ctx: FlowContext, options: RunOptions, rb: ReportBuilder)
         const unchanged = !options.full && !force && candidate.row?.state === 'synced' && candidate.row.contentHash === hash;
         if (unchanged) rb.count('unchanged');
         else changed.push({ candidate, hash });
+      }
+      // A value outside the limits holds that product for a person; nothing of it is written.
+      for (const entry of [...changed]) {
+        const problem = productLimitProblem(entry.candidate.draft, ctx.config.limits);
+        if (problem === undefined) continue;
+        changed.splice(changed.indexOf(entry), 1);
+        rb.count(options.dryRun ? 'wouldNeedAttention' : 'heldByLimits');
+        rb.problem('product', entry.candidate.draft.sku, problem.sentence);
+        if (!options.dryRun) {
+          const data: ProductData = { draft: entry.candidate.draft, ...(entry.candidate.vatRate !== undefined && { vatRate: entry.candidate.vatRate }) };
+          await recordBatchFailure(ctx, 'product', entry.candidate.draft.sku, problem, data);
+        }
       }
       if (changed.length === 0) return;
       const targets = new Set(await decideTargets(changed.map((c) => c.candidate)));

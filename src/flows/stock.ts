@@ -9,6 +9,7 @@ import { asWarehouse } from '../core/model.js';
 import { aboutRecord, asSyncError, chunk, recordBatchFailure, recordUnreadable } from './common.js';
 import type { OnUnreadableRow } from '../core/ports.js';
 import { contentHash } from './hash.js';
+import { stockLimitProblem } from './limits.js';
 import { orderWarehouse } from './order-mapping.js';
 import { pendingQuantities } from './pending.js';
 import { startReport, type ReportBuilder } from './report.js';
@@ -115,9 +116,20 @@ function stockWriter(ctx: FlowContext, options: RunOptions, rb: ReportBuilder, h
         if (absent) rb.count('productNotInShop');
         return !absent;
       });
-      const keyed = inShop
-        .map((draft) => ({ draft, key: stockKey(draft.sku, draft.source), hash: contentHash(stockHashInput(draft)) }))
-        .filter((k) => !held.has(k.key));
+      const keyed = [];
+      for (const draft of inShop) {
+        const key = stockKey(draft.sku, draft.source);
+        if (held.has(key)) continue;
+        // A quantity outside the limits holds that row for a person; nothing of it is written.
+        const problem = stockLimitProblem(draft, ctx.config.limits);
+        if (problem !== undefined) {
+          rb.count(options.dryRun ? 'wouldNeedAttention' : 'heldByLimits');
+          rb.problem('stock', key, problem.sentence);
+          if (!options.dryRun) await recordBatchFailure(ctx, 'stock', key, problem, { quantity: draft.quantity, draft });
+          continue;
+        }
+        keyed.push({ draft, key, hash: contentHash(stockHashInput(draft)) });
+      }
       const rows = await ctx.store.ledger.getMany('stock', 'shop', keyed.map((k) => k.key));
       const changed = keyed.filter((k) => {
         const row = rows.get(k.key);
