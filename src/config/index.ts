@@ -2,3 +2,4 @@ export { configSchema, FLOW_NAMES, type Config, type FlowName } from './schema.j
 export { ConfigError, loadConfig, parseConfigText, resolveConfigPath, formatIssues, type HiddenValues, type LoadedConfig } from './load.js';
 export { secretFields, secretValues, type SettingPath } from './secrets.js';
 export { configJsonSchema } from './json-schema.js';
+export { securityWarnings } from './warnings.js';

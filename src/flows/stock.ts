@@ -29,6 +29,13 @@ export function createStockFlow(): BatchFlow {
           record: { kind: 'setting', key: 'mappings.warehouses' },
         });
       }
+      // Stock depends on the products run: until one has finished, rows would be written for
+      // products not created yet. A dry run shows what it would write all the same.
+      if (!options.dryRun && ctx.config.flows.products.enabled && (await ctx.store.cursors.get('products')) === undefined) {
+        rb.count('waitingForProducts');
+        ctx.logger.info({ flow: 'stock' }, 'stock waits for the first products run to finish (no stock is written for products not created yet)');
+        return rb.finish();
+      }
       const pending = ctx.config.flows.stock.subtractPendingOrders ? await pendingQuantities(ctx) : undefined;
       const pendingSource = pending ? warehouses[orderWarehouse(ctx.config.mappings)] : undefined;
       // A stock row that cannot be read (Qty "abc") fails that SKU at that source alone; a sum it

@@ -1,4 +1,4 @@
-import { configJsonSchema, loadConfig } from '../../config/index.js';
+import { configJsonSchema, loadConfig, securityWarnings } from '../../config/index.js';
 import { configPathOf, type CommandEnv } from './shared.js';
 
 export function registerConfigCommands({ program, io }: CommandEnv): void {
@@ -14,6 +14,7 @@ export function registerConfigCommands({ program, io }: CommandEnv): void {
         .filter(([, flow]) => flow.enabled)
         .map(([name]) => name);
       io.out(`${file}: OK (shop: ${parsed.shop.type}, ERP: ${parsed.erp.type}, store: ${describeStore(parsed.store.url)}, flows: ${enabled.join(', ') || 'none'})\n`);
+      for (const warning of securityWarnings(parsed)) io.out(`! warning: ${warning}\n`);
     });
 
   config
