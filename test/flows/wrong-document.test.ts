@@ -7,7 +7,10 @@
  * cursor must stay, and the next run must carry the change made before the failure.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { runSync } from '../../src/engine/sync.js';
+import { createFlows } from '../../src/flows/index.js';
+import type { LedgerFlow } from '../../src/flows/types.js';
 import { orderSpec, startWorld, type World } from './world.js';
 
 const RUN = { dryRun: false, full: false };
@@ -119,5 +122,43 @@ describe('a 200 that is not the document asked for never moves a cursor', () => 
       expect(next!.error, wrong.name).toBeUndefined();
       expect(await w.store.ledger.get('order', { shopKey: placed.increment_id }), wrong.name).toBeDefined();
     }
+  });
+
+  it('exactly once: a look-up by reference answered with an empty body or a login page is not "no such order", so nothing is sent twice', async () => {
+    const placed = await w.placeOrder(orderSpec([w.skus[2]!], { email: 'enkrat@example.si' }));
+    const crashing = w.restart({
+      afterErpOrderCreated: () => {
+        throw new Error('simulated crash after the ERP call');
+      },
+    });
+    const orders = createFlows().orders as LedgerFlow;
+    await orders.discover(crashing, RUN);
+    const due = await w.store.ledger.claimDue({ kinds: ['order'], states: [...orders.workStates], owner: crashing.owner, leaseMs: 300, limit: 10 });
+    const claimed = due.find((row) => row.shopKey === placed.increment_id)!;
+    await expect(orders.step(crashing, claimed)).rejects.toThrow('simulated crash');
+    for (const row of due) if (row !== claimed) await w.store.ledger.release(row.id, crashing.owner);
+    const inErp = async () => (await w.admin<{ orderReference: string | null }[]>('icenter', 'GET', '/orders?organisation=1')).filter((o) => o.orderReference === placed.increment_id);
+    expect(await inErp()).toHaveLength(1);
+    await sleep(350);
+
+    // GetOrderStatus and GetOrder (the sweep) answer 200 with nothing usable.
+    for (const answer of [{ text: '' }, ICENTER_WRONG[0]!.answer]) {
+      w.icenter.setFaults([{ route: 'Order/GetOrder', kind: 'answer', answer }]);
+      await runSync(w.restart(), 'orders', RUN);
+      w.icenter.setFaults([]);
+      const row = await w.store.ledger.get('order', { shopKey: placed.increment_id });
+      expect(row?.state).toBe('erp_pending');
+      expect(row?.lastError).toMatch(/GetOrder/);
+      expect(await inErp()).toHaveLength(1);
+      // The failed attempt is retried after its backoff.
+      await sleep(50);
+    }
+    // Readable again: found by its reference, not sent again.
+    for (let i = 0; i < 20 && (await w.store.ledger.get('order', { shopKey: placed.increment_id }))?.state === 'erp_pending'; i++) {
+      await runSync(w.restart(), 'orders', RUN);
+      await sleep(20);
+    }
+    expect((await w.store.ledger.get('order', { shopKey: placed.increment_id }))?.state).toBe('in_erp');
+    expect(await inErp()).toHaveLength(1);
   });
 });
