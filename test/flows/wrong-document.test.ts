@@ -161,4 +161,15 @@ describe('a 200 that is not the document asked for never moves a cursor', () => 
     expect((await w.store.ledger.get('order', { shopKey: placed.increment_id }))?.state).toBe('in_erp');
     expect(await inErp()).toHaveLength(1);
   });
+
+  it('a write answered 200 with a login page or an empty body is a transient failure, never taken for success', async () => {
+    const draft = { kind: 'company' as const, name: 'Prijava d.o.o.', email: 'prijava@example.si', address: { street: ['Cesta 1'], city: 'Kranj', postcode: '4000', country: 'SI' as never } };
+    for (const answer of [ICENTER_WRONG[0]!.answer, { text: '' }, { text: '<html><body>OK</body></html>', contentType: '' }]) {
+      w.icenter.setFaults([{ route: 'Customers/AddCustomer', kind: 'answer', answer, times: 1 }]);
+      const error = await w.ctx.erp.createPartner(draft).catch((thrown: unknown) => thrown);
+      expect((error as { errorClass?: string }).errorClass).toBe('transient');
+      expect((error as Error).message).toMatch(/POST api\/Customers\/AddCustomer.*instead of the <CreateResult>/);
+    }
+    w.icenter.setFaults([]);
+  });
 });

@@ -8,7 +8,7 @@ import type { ErrorRecord } from '../../core/errors.js';
 import { isSyncError, toSyncError } from '../../core/errors.js';
 import type { IcenterSettings } from './config.js';
 import { decodeBody, decodeHeaderText, encodeRequestBody } from './encoding.js';
-import { httpFailure, resultFailure, TARGET, unreadableBody, wrongDocument, type FailureContext } from './errors.js';
+import { httpFailure, resultFailure, TARGET, wrongDocument, type FailureContext } from './errors.js';
 import { readWriteResult, type WriteResult } from './results.js';
 import { countElements, parseXml, xmlDocument, type XmlNode, type XmlOut } from './xml.js';
 
@@ -60,6 +60,9 @@ export interface ReadOptions {
   acceptMissing?: readonly number[];
   probe?: boolean;
 }
+
+/** The envelopes a write answers with (CONTRACT §2), ArrayOfError included (a 2xx one is read as a rejection). */
+const WRITE_RESULT: Expected = { roots: ['CreateResult', 'UpdateResult', 'DeleteResult', 'CreateResultWithDocumentsKeys', 'UpdateResultWithDocumentsKeys', 'ArrayOfError'] };
 
 const rootAccepted = (root: string, roots: readonly string[]): boolean =>
   roots.some((name) => (name.endsWith('*') ? root.startsWith(name.slice(0, -1)) : root === name));
@@ -119,8 +122,8 @@ export function createIcenterClient(settings: IcenterSettings, transport: Transp
   }
 
   /** Checks a 2xx read answer is the document asked for, then parses it. */
-  function readDocument(path: string, response: RawResponse, text: string, ctx: CallContext, expect: Expected): XmlAnswer {
-    const request = `GET ${path}`;
+  function readDocument(path: string, response: RawResponse, text: string, ctx: CallContext, expect: Expected, method = 'GET'): XmlAnswer {
+    const request = `${method} ${path}`;
     const wrong = (what: string) => wrongDocument(what, request, expect.roots, response.status, text, failureContext(ctx));
     if (response.status === 204 || text.trim() === '') throw wrong(response.status === 204 ? 'an empty answer (HTTP 204)' : 'an empty body');
     const contentType = header(response.headers, 'content-type');
@@ -138,14 +141,6 @@ export function createIcenterClient(settings: IcenterSettings, transport: Transp
     }
     if (!rootAccepted(answer.root, expect.roots)) throw wrong(`an XML document with the root <${answer.root}>`);
     return answer;
-  }
-
-  function parse(response: RawResponse, text: string, ctx: CallContext): XmlAnswer {
-    try {
-      return { status: response.status, ...parseXml(text) };
-    } catch (error) {
-      throw unreadableBody(error, response.status, text, failureContext(ctx));
-    }
   }
 
   return {
@@ -173,7 +168,10 @@ export function createIcenterClient(settings: IcenterSettings, transport: Transp
       if (!answer) throw new Error('unreachable: a write accepts no missing status');
       const { response, text } = answer;
       failIfError(response, text, ctx);
-      const parsed = parse(response, text, ctx);
+      // "HTTP 200 ni dokaz" (CONTRACT §2): only a result envelope says what happened. Anything
+      // else (a login page, an empty body) is transient; the write may have taken effect, which
+      // the callers' look-up before a repeat (orders, customers) is there for.
+      const parsed = readDocument(path, response, text, ctx, WRITE_RESULT, method);
       const result = readWriteResult(parsed.root, parsed.node, settings.warningsAreSuccess);
       if (!result.ok) throw resultFailure(result, response.status, failureContext(ctx));
       return result;

@@ -6,7 +6,7 @@
  * - 408/429/5xx, network failures, HTML or truncated bodies from a proxy → transient.
  */
 import { businessError, classifyHttpStatus, configurationError, transientError, type ErrorRecord, type SyncError } from '../../core/errors.js';
-import { list, parseXml, text, XmlReadError, type XmlNode } from './xml.js';
+import { list, parseXml, text, type XmlNode } from './xml.js';
 
 export const TARGET = 'icenter';
 
@@ -103,20 +103,6 @@ export function resultFailure(
   return businessError({
     ...base,
     sentence: `iCenter rejected ${ctx.doing} (ResultCode ${resultCode ?? 'none'})${said}. Correct the data in the shop or in iCenter, then retry.`,
-  });
-}
-
-/** A 2xx answer whose body cannot be read: truncated or not XML. Usually a proxy or a cut connection, so transient. */
-export function unreadableBody(error: unknown, status: number, body: string, ctx: FailureContext): SyncError {
-  const reason = error instanceof XmlReadError ? error.message : String(error);
-  const remoteMessage = remoteMessageOf(body);
-  return transientError({
-    target: TARGET,
-    status,
-    ...withRecord(ctx.record),
-    ...(remoteMessage && !body.trim().startsWith('<?xml') ? { remoteMessage } : {}),
-    sentence: `iCenter's answer while ${ctx.doing} could not be read (${reason}). It will be retried.`,
-    cause: error,
   });
 }
 
