@@ -59,7 +59,10 @@ export async function openContext(configPath: string, overrides: ContextOverride
   const { config, secrets } = loadConfig(configPath);
   const io = overrides.io;
   const toStdout = overrides.logTo === 'stdout';
-  const level = overrides.minLevel ? louder(config.log.level, overrides.minLevel) : config.log.level;
+  // One-shot commands keep their output clean (warnings only) unless a person asked for more:
+  // log.level debug or trace is honoured by every command.
+  const asked = config.log.level === 'debug' || config.log.level === 'trace';
+  const level = overrides.minLevel && !asked ? louder(config.log.level, overrides.minLevel) : config.log.level;
   const destination = io ? { write: (line: string) => (toStdout ? io.out(line) : io.err(line)) } : toStdout ? process.stdout : process.stderr;
   const terminal = toStdout ? process.stdout.isTTY === true : process.stderr.isTTY === true;
   const logger = createLogger({
@@ -69,6 +72,7 @@ export async function openContext(configPath: string, overrides: ContextOverride
     destination,
   });
   const store = await openStore({ url: config.store.url, logger, ...(overrides.readOnlyStore && { readOnly: true }) });
+  logger.debug({ config: configPath, store: store.target, level }, 'configuration loaded and store opened');
   const metrics = createMetrics({ defaultMetrics: overrides.defaultMetrics ?? false });
   const deps = { logger, onRemoteCall: metrics.onRemoteCall };
   const erp = createErp(config.erp, deps);

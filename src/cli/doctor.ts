@@ -4,7 +4,7 @@
  * setting is one sentence that names the setting, e.g.
  * `mappings.warehouses."0000009": iCenter has no warehouse 0000009 (it has 0000001, 0000002).`
  */
-import { settingProblems, type Config } from '../config/index.js';
+import { securityWarnings, settingProblems, type Config } from '../config/index.js';
 import { asSku } from '../core/model.js';
 import { isSyncError } from '../core/errors.js';
 import type { CodeEntry, ErpCodeList, ErpPort, ShopPort } from '../core/ports.js';
@@ -13,6 +13,8 @@ export interface CheckResult {
   ok: boolean;
   /** A check that could not run because an earlier one failed. */
   skipped?: boolean;
+  /** Works, but exposes something (TLS off, a password over http://): shown, not counted as failed. */
+  warning?: boolean;
   text: string;
 }
 
@@ -58,6 +60,7 @@ export async function runDoctorChecks(config: Config, erp: ErpPort, shop: ShopPo
   const erpName = display(erp.name);
   const shopName = display(shop.name);
 
+  for (const warning of securityWarnings(config)) results.push({ ok: true, warning: true, text: warning });
   const erpUp = await checkConnection(erp, erpName, results);
   const shopUp = await checkConnection(shop, shopName, results);
 

@@ -3,3 +3,4 @@ export { ConfigError, loadConfig, parseConfigText, resolveConfigPath, formatIssu
 export { secretFields, secretValues, type SettingPath } from './secrets.js';
 export { configJsonSchema } from './json-schema.js';
 export { settingProblems, type SettingProblem } from './checks.js';
+export { securityWarnings } from './warnings.js';

@@ -167,6 +167,16 @@ const mappingsSchema = z
   })
   .strict();
 
+const limitsSchema = z
+  .object({
+    maxPrice: decimalText().default('1000000' as never).describe('Largest unit price that crosses (a product price to the shop, an order line price to the ERP). A larger one holds the record for a person before anything is written.'),
+    maxLineQuantity: decimalText().default('100000' as never).describe('Largest quantity of one shop order line entered in the ERP. A larger one holds the order for a person before anything is written.'),
+    maxStockQuantity: decimalText().default('10000000' as never).describe('Largest stock quantity written to the shop for one SKU at one source. A larger one holds that stock row for a person.'),
+    allowNegativePrices: flag().default(false).describe('Let negative prices cross (product prices, order line prices). Off: such a record waits for a person.'),
+  })
+  .strict()
+  .describe('Business limits every value is checked against before it is written; see docs/OPERATIONS.md, "Limits".');
+
 const workerSchema = z
   .object({
     leaseDuration: duration().default(duration().parse('2m')).describe('How long a claimed record stays with one process before another may take it.'),
@@ -228,6 +238,7 @@ export const configSchema = z
       }),
     worker: workerSchema.default(workerSchema.parse({})),
     alerts: alertsSchema.optional().describe('E-mail and webhook alerts (docs/OPERATIONS.md, "Alerts"). Absent: none are sent.'),
+    limits: limitsSchema.default(limitsSchema.parse({})),
   })
   .strict();
 

@@ -31,6 +31,7 @@ import type {
   StockLevel,
   WarehouseCode,
 } from './model.js';
+import type { SyncError } from './errors.js';
 
 /** One remote call a connector made, reported for metrics (ConnectorDeps.onRemoteCall). */
 export interface RemoteCallInfo {
@@ -46,6 +47,13 @@ export interface PortWarning {
   record?: { kind: string; key: string; field?: string };
   message: string;
 }
+
+/**
+ * A row a connector could not read (a value that is not a number, say): the record it names and a
+ * business error whose sentence names the record, the field and the value. List reads given such
+ * a callback leave the row out and read on; without one, the first unreadable row fails the read.
+ */
+export type OnUnreadableRow = (row: { kind: string; key: string; field?: string }, error: SyncError) => void | Promise<void>;
 
 /** What a connection check found: shown by `icsync doctor`. */
 export interface ConnectionInfo {
@@ -90,11 +98,11 @@ export interface ErpPort {
   listCodes(list: ErpCodeList): Promise<CodeEntry[]>;
 
   /** Items changed since `changedSince` (all when absent), page by page. */
-  items(options: { changedSince?: Date; includeInactive?: boolean; pageSize?: number }): AsyncIterable<ErpItem[]>;
+  items(options: { changedSince?: Date; includeInactive?: boolean; pageSize?: number; onUnreadable?: OnUnreadableRow }): AsyncIterable<ErpItem[]>;
   /** Prices of one price list, page by page. */
-  prices(options: { priceList: string; date?: Date; changedSince?: Date; pageSize?: number }): AsyncIterable<ErpPrice[]>;
+  prices(options: { priceList: string; date?: Date; changedSince?: Date; pageSize?: number; onUnreadable?: OnUnreadableRow }): AsyncIterable<ErpPrice[]>;
   /** On-hand stock per warehouse, page by page. Rows of one warehouse carry its code. */
-  stock(options: { warehouses: WarehouseCode[]; pageSize?: number }): AsyncIterable<StockLevel[]>;
+  stock(options: { warehouses: WarehouseCode[]; pageSize?: number; onUnreadable?: OnUnreadableRow }): AsyncIterable<StockLevel[]>;
   /** Which of these SKUs exist in the ERP (active or not). */
   existingSkus(skus: Sku[]): Promise<Set<Sku>>;
 
@@ -135,7 +143,7 @@ export interface ErpPort {
   replaceOrder?(key: ErpDocumentKey, draft: ErpOrderDraft): Promise<{ order: ErpOrder; warnings: PortWarning[] }>;
 
   /** Invoices issued or changed since `changedSince`, page by page. */
-  invoices(options: { changedSince?: Date; pageSize?: number }): AsyncIterable<ErpInvoice[]>;
+  invoices(options: { changedSince?: Date; pageSize?: number; onUnreadable?: OnUnreadableRow }): AsyncIterable<ErpInvoice[]>;
   /** The invoices issued from one ERP order (the order → invoice link). */
   invoicesForOrder(orderKey: ErpDocumentKey): Promise<ErpInvoice[]>;
   /** The invoice as a PDF document. */

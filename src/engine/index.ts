@@ -6,3 +6,4 @@ export { retryRecord, skipRecord, resyncRecord, RecordNotFoundError } from './re
 export { createMetrics, type SyncMetrics } from './metrics.js';
 export type { RemoteCallInfo } from '../core/ports.js';
 export { backoffDelay } from './backoff.js';
+export { recoverAfterCrash, INTERRUPTED_BY_CRASH } from './recover.js';

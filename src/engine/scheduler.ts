@@ -26,6 +26,8 @@ export interface Scheduler {
   stop(): Promise<void>;
   /** When each flow runs next. */
   nextRuns(): Partial<Record<FlowName, Date | null>>;
+  /** Runs a flow now (not stacked on a run of it still going); false when it is not scheduled. */
+  runNow(flow: FlowName): boolean;
 }
 
 export function createScheduler(ctx: FlowContext, flows: Record<FlowName, Flow>, options: SchedulerOptions = {}): Scheduler {
@@ -82,6 +84,12 @@ export function createScheduler(ctx: FlowContext, flows: Record<FlowName, Flow>,
       jobs.clear();
       stopping.abort();
       await Promise.allSettled([...inFlight]);
+    },
+    runNow(flow) {
+      const job = jobs.get(flow);
+      if (!job) return false;
+      void job.trigger();
+      return true;
     },
     nextRuns() {
       const out: Partial<Record<FlowName, Date | null>> = {};

@@ -43,6 +43,20 @@ export async function recordBatchFailure(ctx: FlowContext, kind: EntityKind, sho
   );
 }
 
+/**
+ * A source row that could not be read (a connector's `onUnreadable`): the record is held as
+ * failed with the sentence that names it, the field and the value, keeping what the ledger had
+ * (a stored draft stays for later), marked so that nothing retries it from old data meanwhile.
+ */
+export async function recordUnreadable(ctx: FlowContext, kind: EntityKind, shopKey: string, error: SyncError): Promise<void> {
+  const existing = await ctx.store.ledger.get(kind, { shopKey });
+  const data = { ...((existing?.data as Record<string, unknown> | null) ?? {}), unreadable: error.sentence };
+  await recordBatchFailure(ctx, kind, shopKey, error, data);
+}
+
+/** Whether a ledger row's data was marked by recordUnreadable. */
+export const isUnreadable = (data: unknown): boolean => typeof (data as { unreadable?: unknown } | null)?.unreadable === 'string';
+
 export const asSyncError = (error: unknown, doing?: string): SyncError => toSyncError(error, doing === undefined ? {} : { doing });
 
 export function chunk<T>(items: readonly T[], size: number): T[][] {

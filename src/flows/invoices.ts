@@ -12,9 +12,9 @@
  */
 import { surelyNotApplied } from '../core/errors.js';
 import { asShopInvoiceId, asShopOrderId, type ErpDocumentKey, type ErpInvoice, type ShopInvoice } from '../core/model.js';
-import type { AttachmentSupport, ShopPort } from '../core/ports.js';
+import type { AttachmentSupport, OnUnreadableRow, ShopPort } from '../core/ports.js';
 import { LeaseLostError, type LinkRow } from '../store/index.js';
-import { erpLabel, readCursor, shopLabel } from './common.js';
+import { erpLabel, isUnreadable, readCursor, shopLabel } from './common.js';
 import { recordLateWrite } from './late-writes.js';
 import type { OrderData } from './order-data.js';
 import { startReport } from './report.js';
@@ -317,12 +317,21 @@ async function recordInvoice(ctx: FlowContext, rb: ReportBuilder, options: RunOp
     return;
   }
   const data: InvoiceData = { displayNumber: invoice.displayNumber, orderNumber, orderId: (orderRow.data as OrderData).orderId, grossTotal: invoice.grossTotal };
-  const { created } = await ledger.ensure('invoice', { erpKey: invoice.key }, { state: 'discovered', data });
+  const ensured = await ledger.ensure('invoice', { erpKey: invoice.key }, { state: 'discovered', data });
+  let created = ensured.created;
+  if (!created && isUnreadable(ensured.row.data)) {
+    // It could not be read before; now it can: it starts from the beginning.
+    await ledger.transition(ensured.row.id, null, { state: 'discovered', data, lastError: null, lastErrorClass: null, attempts: 0 }, { type: 'discovered', message: 'readable now; discovered' });
+    created = true;
+  }
   rb.count(created ? 'discovered' : 'known');
   if (created && orderRow.state === 'in_erp') {
     await ledger.transition(orderRow.id, null, { state: 'invoiced' }, { type: 'invoiced', message: `${erpLabel(ctx)} issued invoice ${invoice.displayNumber}` });
   }
 }
+
+/** Linked on an earlier run; a row only held as unreadable still has to be linked. */
+const isKnown = (row: LinkRow | undefined): boolean => row !== undefined && !isUnreadable(row.data);
 
 export function createInvoicesFlow(): LedgerFlow {
   return {
@@ -336,14 +345,24 @@ export function createInvoicesFlow(): LedgerFlow {
       const since = await readCursor(ctx, 'invoices', options.full);
       const { ledger } = ctx.store;
       const unlinked = new Map<string, UnlinkedInvoice>();
-      for await (const page of ctx.erp.invoices({ ...(since && { changedSince: since }) })) {
+      // An invoice with an unreadable value waits for a person under its key; the others go on.
+      const onUnreadable: OnUnreadableRow = async (row, error) => {
+        rb.count('unreadable');
+        rb.problem('invoice', row.key, error.sentence);
+        if (options.dryRun) return;
+        const { row: link } = await ledger.ensure('invoice', { erpKey: row.key }, { state: 'needs_attention', data: { unreadable: error.sentence } });
+        if (link.state === 'needs_attention' && link.lastError !== error.sentence) {
+          await ledger.transition(link.id, null, { lastError: error.sentence, lastErrorClass: 'business', data: { ...(link.data as object), unreadable: error.sentence } }, { type: 'needs_attention', message: error.sentence });
+        }
+      };
+      for await (const page of ctx.erp.invoices({ ...(since && { changedSince: since }), onUnreadable })) {
         options.signal?.throwIfAborted();
         for (const invoice of page) {
           rb.count('read');
           const orderRow = await findOrderRow(ctx, invoice);
           if (orderRow?.shopKey) await recordInvoice(ctx, rb, options, invoice, orderRow);
           // Linked on an earlier run (through its order): the delta's overlap reads it again.
-          else if (await ledger.get('invoice', { erpKey: invoice.key })) rb.count('known');
+          else if (isKnown(await ledger.get('invoice', { erpKey: invoice.key }))) rb.count('known');
           else unlinked.set(invoice.key, { key: invoice.key, ...(invoice.partner !== undefined && { partner: invoice.partner }) });
         }
       }

@@ -22,6 +22,7 @@ import type {
 } from '../core/model.js';
 import { asSku, asVatRate, asWarehouse } from '../core/model.js';
 import type { Config } from '../config/schema.js';
+import { checkOrderDraft } from './limits.js';
 
 type Mappings = Config['mappings'];
 type OrdersSettings = Config['flows']['orders'];
@@ -274,6 +275,7 @@ export function planErpOrder(order: ShopOrder, partner: PartnerCode, config: Con
   const shipping = mapMethod('shippingMethods', order.shippingMethod, mappings, gaps);
   if (shipping !== undefined) draft.shippingMethod = shipping;
   gaps.throwIfAny(order.number);
+  checkOrderDraft(draft, config.limits);
   if (order.shippingAddress) draft.deliveryAddress = mapCountry(order.shippingAddress, mappings);
 
   const shopLinesTotal = add(ZERO, ...checks.map((check) => check.shopPaid));

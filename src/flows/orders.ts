@@ -12,6 +12,7 @@ import { heldForLateOrder, recordLateOrder } from './late-writes.js';
 import { ORDER_WORK_STATES, type OrderData } from './order-data.js';
 import { draftGross, entryGate, heldSentence, normaliseLines, orderGate, planErpOrder, requiredSkus, totalsMismatch, type OrderPlan } from './order-mapping.js';
 import { partnerDraft, requireBuyerIdentity } from './partner-mapping.js';
+import { checkShopOrder } from './limits.js';
 import { startReport, type ReportBuilder } from './report.js';
 import { ensurePartner, partnerCodeOf } from './subjects.js';
 import { releaseInvoicesOf } from './invoices.js';
@@ -60,6 +61,7 @@ async function toPartnerReady(ctx: FlowContext, row: LinkRow, order: ShopOrder, 
   const data = row.data as OrderData;
   const missing = await missingSkus(ctx, requiredSkus(order, ctx.config.flows.orders), known);
   if (missing.length > 0) throw unknownSkuError(ctx, order, missing);
+  checkShopOrder(order, ctx.config.limits);
   const identity = requireBuyerIdentity(order);
   const partner = await ensurePartner(ctx, identity, partnerDraft(order.buyer, ctx.config), order.number);
   return ctx.store.ledger.transition(row.id, ctx.owner, { state: 'partner_ready', data: { ...data, ...initialData(order), partner } }, { type: 'partner_ready', message: `buyer ${identity} is ${erpLabel(ctx)} partner ${partner}` });

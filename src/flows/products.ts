@@ -6,9 +6,11 @@
 import { tryDec, type Decimal } from '../core/decimal.js';
 import type { ErpItem, ErpPrice, ShopProductDraft } from '../core/model.js';
 import { SyncError } from '../core/errors.js';
+import type { OnUnreadableRow } from '../core/ports.js';
 import { openScratch, type LinkRow, type Scratch } from '../store/index.js';
-import { aboutRecord, asSyncError, chunk, erpLabel, readCursor, recordBatchFailure, shopLabel } from './common.js';
+import { aboutRecord, asSyncError, chunk, erpLabel, isUnreadable, readCursor, recordBatchFailure, recordUnreadable, shopLabel } from './common.js';
 import { contentHash } from './hash.js';
+import { productLimitProblem } from './limits.js';
 import { notForWeb, productDraft, productMappingFrom, withPrice, type ProductMapping } from './product-draft.js';
 import { startReport, type ReportBuilder } from './report.js';
 import type { BatchFlow, FlowContext, RunOptions } from './types.js';
@@ -40,8 +42,8 @@ async function vatPercents(ctx: FlowContext): Promise<Map<string, Decimal>> {
 }
 
 /** Keeps the price list (all of it, or what changed since the cursor) in the run's scratch file, by SKU. */
-async function keepPrices(ctx: FlowContext, scratch: Scratch, priceList: string, changedSince: Date | undefined): Promise<void> {
-  const options = changedSince === undefined ? { priceList } : { priceList, changedSince };
+async function keepPrices(ctx: FlowContext, scratch: Scratch, priceList: string, changedSince: Date | undefined, onUnreadable: OnUnreadableRow): Promise<void> {
+  const options = changedSince === undefined ? { priceList, onUnreadable } : { priceList, changedSince, onUnreadable };
   for await (const page of ctx.erp.prices(options)) scratch.put(PRICES, page.map((price): [string, ErpPrice] => [price.sku, price]));
 }
 
@@ -57,18 +59,27 @@ export function createProductsFlow(): BatchFlow {
       const runStartedAt = ctx.now();
       const since = await readCursor(ctx, 'products', options.full);
       const mapping = productMappingFrom(ctx.config, settings.priceList ? await vatPercents(ctx) : undefined);
+      // An item or price row that cannot be read holds that product alone (failed, with the sentence); the rest go on.
+      const held = new Set<string>();
+      const onUnreadable: OnUnreadableRow = async (row, error) => {
+        held.add(row.key);
+        rb.count('unreadable');
+        rb.problem('product', row.key, error.sentence);
+        if (!options.dryRun) await recordUnreadable(ctx, 'product', row.key, error);
+      };
       // The price list waits in a scratch file, not in memory: a full run's list has one entry per SKU.
       const scratch = openScratch();
       try {
-        if (settings.priceList) await keepPrices(ctx, scratch, settings.priceList, since);
+        if (settings.priceList) await keepPrices(ctx, scratch, settings.priceList, since, onUnreadable);
         const pricesOf = (skus: string[]): Map<string, ErpPrice> => (settings.priceList ? scratch.get<ErpPrice>(PRICES, skus) : new Map());
         const writer = productWriter(ctx, options, rb);
 
         const seen = new Set<string>();
         let done = 0;
-        for await (const page of ctx.erp.items({ ...(since && { changedSince: since }), includeInactive: settings.includeInactive })) {
+        for await (const all of ctx.erp.items({ ...(since && { changedSince: since }), includeInactive: settings.includeInactive, onUnreadable })) {
           options.signal?.throwIfAborted();
-          rb.count('read', page.length);
+          rb.count('read', all.length);
+          const page = all.filter((item) => !held.has(item.sku));
           const skus = page.map((item) => item.sku);
           const rows = await ctx.store.ledger.getMany('product', 'shop', skus);
           const prices = pricesOf(skus);
@@ -82,7 +93,7 @@ export function createProductsFlow(): BatchFlow {
         if (since !== undefined) {
           // Price-only changes: the item did not change, its stored draft gets the new price.
           for (const keys of settings.priceList ? scratch.keys(PRICES, 500) : []) {
-            const part = keys.filter((sku) => !seen.has(sku));
+            const part = keys.filter((sku) => !seen.has(sku) && !held.has(sku));
             const prices = pricesOf(part);
             const rows = await ctx.store.ledger.getMany('product', 'shop', part);
             const candidates: Candidate[] = [];
@@ -98,7 +109,8 @@ export function createProductsFlow(): BatchFlow {
           // Records refused before (or marked for resync) are tried again from their stored draft.
           const retry = await ctx.store.ledger.list({ kind: 'product', states: RETRY_STATES, limit: 1000 });
           const candidates = retry
-            .filter((row) => row.shopKey && !seen.has(row.shopKey) && (row.data as ProductData | null)?.draft)
+            // A row held as unreadable waits for its source to change, not for its old draft to be written again.
+            .filter((row) => row.shopKey && !seen.has(row.shopKey) && !held.has(row.shopKey) && !isUnreadable(row.data) && (row.data as ProductData | null)?.draft)
             .map((row) => ({ ...(row.data as ProductData), row }));
           rb.count('retried', candidates.length);
           await writer.apply(candidates, true);
@@ -180,6 +192,18 @@ function productWriter(ctx: FlowContext, options: RunOptions, rb: ReportBuilder)
         const unchanged = !options.full && !force && candidate.row?.state === 'synced' && candidate.row.contentHash === hash;
         if (unchanged) rb.count('unchanged');
         else changed.push({ candidate, hash });
+      }
+      // A value outside the limits holds that product for a person; nothing of it is written.
+      for (const entry of [...changed]) {
+        const problem = productLimitProblem(entry.candidate.draft, ctx.config.limits);
+        if (problem === undefined) continue;
+        changed.splice(changed.indexOf(entry), 1);
+        rb.count(options.dryRun ? 'wouldNeedAttention' : 'heldByLimits');
+        rb.problem('product', entry.candidate.draft.sku, problem.sentence);
+        if (!options.dryRun) {
+          const data: ProductData = { draft: entry.candidate.draft, ...(entry.candidate.vatRate !== undefined && { vatRate: entry.candidate.vatRate }) };
+          await recordBatchFailure(ctx, 'product', entry.candidate.draft.sku, problem, data);
+        }
       }
       if (changed.length === 0) return;
       const targets = new Set(await decideTargets(changed.map((c) => c.candidate)));

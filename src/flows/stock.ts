@@ -6,9 +6,11 @@ import { configurationError, SyncError } from '../core/errors.js';
 import type { Decimal } from '../core/decimal.js';
 import type { ShopStockDraft, Sku } from '../core/model.js';
 import { asWarehouse } from '../core/model.js';
+import type { OnUnreadableRow } from '../core/ports.js';
 import { openScratch, type ScratchStockRow } from '../store/index.js';
-import { aboutRecord, asSyncError, chunk, recordBatchFailure } from './common.js';
+import { aboutRecord, asSyncError, chunk, recordBatchFailure, recordUnreadable } from './common.js';
 import { contentHash } from './hash.js';
+import { stockLimitProblem } from './limits.js';
 import { orderWarehouse } from './order-mapping.js';
 import { pendingQuantities } from './pending.js';
 import { startReport, type ReportBuilder } from './report.js';
@@ -28,10 +30,29 @@ export function createStockFlow(): BatchFlow {
           record: { kind: 'setting', key: 'mappings.warehouses' },
         });
       }
+      // Stock depends on the products run: until one has finished, rows would be written for
+      // products not created yet. A dry run shows what it would write all the same.
+      if (!options.dryRun && ctx.config.flows.products.enabled && (await ctx.store.cursors.get('products')) === undefined) {
+        rb.count('waitingForProducts');
+        ctx.logger.info({ flow: 'stock' }, 'stock waits for the first products run to finish (no stock is written for products not created yet)');
+        return rb.finish();
+      }
       const pending = ctx.config.flows.stock.subtractPendingOrders ? await pendingQuantities(ctx) : undefined;
       const pendingSource = pending ? warehouses[orderWarehouse(ctx.config.mappings)] : undefined;
-      const writer = stockWriter(ctx, options, rb);
-      const stream = ctx.erp.stock({ warehouses: Object.keys(warehouses).map(asWarehouse) });
+      // A stock row that cannot be read (Qty "abc") fails that SKU at that source alone; a sum it
+      // feeds is not written either, since it would be short.
+      const held = new Set<string>();
+      const onUnreadable: OnUnreadableRow = async (row, error) => {
+        const at = row.key.lastIndexOf('@');
+        const source = warehouses[row.key.slice(at + 1)];
+        const key = source === undefined ? row.key : stockKey(row.key.slice(0, at), source);
+        held.add(key);
+        rb.count('unreadable');
+        rb.problem('stock', key, error.sentence);
+        if (!options.dryRun) await recordUnreadable(ctx, 'stock', key, error);
+      };
+      const writer = stockWriter(ctx, options, rb, held);
+      const stream = ctx.erp.stock({ warehouses: Object.keys(warehouses).map(asWarehouse), onUnreadable });
       let done = 0;
 
       if (isOneToOne(warehouses)) {
@@ -79,7 +100,7 @@ export function createStockFlow(): BatchFlow {
 /** Product ledger states that mean the shop has no such product (see the products flow). */
 export const NOT_IN_SHOP = ['only_in_erp', 'inactive_not_in_shop', 'not_for_web'];
 
-function stockWriter(ctx: FlowContext, options: RunOptions, rb: ReportBuilder) {
+function stockWriter(ctx: FlowContext, options: RunOptions, rb: ReportBuilder, held: ReadonlySet<string>) {
   const settings = ctx.config.flows.stock;
 
   async function write(batch: { draft: ShopStockDraft; key: string; hash: string }[]): Promise<void> {
@@ -114,7 +135,20 @@ function stockWriter(ctx: FlowContext, options: RunOptions, rb: ReportBuilder) {
         if (absent) rb.count('productNotInShop');
         return !absent;
       });
-      const keyed = inShop.map((draft) => ({ draft, key: stockKey(draft.sku, draft.source), hash: contentHash(stockHashInput(draft)) }));
+      const keyed = [];
+      for (const draft of inShop) {
+        const key = stockKey(draft.sku, draft.source);
+        if (held.has(key)) continue;
+        // A quantity outside the limits holds that row for a person; nothing of it is written.
+        const problem = stockLimitProblem(draft, ctx.config.limits);
+        if (problem !== undefined) {
+          rb.count(options.dryRun ? 'wouldNeedAttention' : 'heldByLimits');
+          rb.problem('stock', key, problem.sentence);
+          if (!options.dryRun) await recordBatchFailure(ctx, 'stock', key, problem, { quantity: draft.quantity, draft });
+          continue;
+        }
+        keyed.push({ draft, key, hash: contentHash(stockHashInput(draft)) });
+      }
       const rows = await ctx.store.ledger.getMany('stock', 'shop', keyed.map((k) => k.key));
       const changed = keyed.filter((k) => {
         const row = rows.get(k.key);

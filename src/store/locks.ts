@@ -3,7 +3,7 @@
  * across processes too. A crashed holder's lock frees itself when the TTL passes.
  */
 import type { Engine } from './engine.js';
-import { run, select, storeNow } from './engine.js';
+import { run, select, storeNow, toDate } from './engine.js';
 import type { Locks } from './types.js';
 
 export function createLocks(engine: Engine, clock: () => Date): Locks {
@@ -38,6 +38,10 @@ export function createLocks(engine: Engine, clock: () => Date): Locks {
         );
       });
       return taken.length > 0;
+    },
+    async list() {
+      const rows = await engine.read(db.selectFrom('flow_locks').selectAll());
+      return rows.map((r) => ({ name: r.name, owner: r.owner, heldUntil: toDate(r.held_until) }));
     },
     async release(name, owner) {
       await engine.write(function* () {

@@ -33,6 +33,15 @@ export function createRuns(engine: Engine, clock: () => Date): Runs {
       const rows = await engine.read(query.orderBy('id', 'desc').limit(Math.max(1, limit)));
       return rows.map((r) => toRun(r, codec));
     },
+    async interruptRunning(live, error) {
+      const t = codec.time(clock());
+      const rows = await engine.write(function* () {
+        let query = db.updateTable('runs').set({ status: 'interrupted', finished_at: t, error }).where('status', '=', 'running');
+        if (live.length > 0) query = query.where('flow', 'not in', [...live]);
+        return yield* select(query.returningAll());
+      });
+      return rows.map((r) => toRun(r, codec));
+    },
     async lastPerFlow() {
       const newest = db.selectFrom('runs').select((eb) => eb.fn.max('id').as('id')).groupBy('flow');
       const rows = await engine.read(db.selectFrom('runs').selectAll().where('id', 'in', newest).orderBy('flow'));

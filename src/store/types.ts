@@ -188,6 +188,17 @@ export interface Runs {
   latest(flow?: string, limit?: number): Promise<RunRow[]>;
   /** The newest run of each flow. */
   lastPerFlow(): Promise<RunRow[]>;
+  /**
+   * Marks every run still `running` as `interrupted` with `error` as the reason, except runs of
+   * the flows in `live` (a process that is alive still holds their lock). Returns the runs marked.
+   */
+  interruptRunning(live: readonly string[], error: string): Promise<RunRow[]>;
+}
+
+export interface LockRow {
+  name: string;
+  owner: string;
+  heldUntil: Date;
 }
 
 export interface Locks {
@@ -197,6 +208,8 @@ export interface Locks {
    */
   tryAcquire(name: string, owner: string, ttlMs: number): Promise<boolean>;
   release(name: string, owner: string): Promise<void>;
+  /** Every lock as stored, expired ones included. */
+  list(): Promise<LockRow[]>;
 }
 
 export type StoreDialect = 'sqlite' | 'postgres';

@@ -27,5 +27,6 @@ export function pureConfig(patch: { mappings?: Partial<Config['mappings']>; orde
       invoices: { enabled: true, schedule: every(600_000), sendEmail: true, attachPdf: true },
     },
     worker: { leaseDuration: 120_000, maxAttempts: 3, backoffBase: 10, backoffMax: 50, concurrency: 2, pollInterval: 50 },
+    limits: { maxPrice: '1000000' as Decimal, maxLineQuantity: '100000' as Decimal, maxStockQuantity: '10000000' as Decimal, allowNegativePrices: false },
   } as unknown as Config;
 }

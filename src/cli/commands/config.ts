@@ -1,4 +1,4 @@
-import { configJsonSchema, loadConfig, settingProblems } from '../../config/index.js';
+import { configJsonSchema, loadConfig, securityWarnings, settingProblems } from '../../config/index.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 import { configPathOf, type CommandEnv } from './shared.js';
 
@@ -19,6 +19,7 @@ export function registerConfigCommands({ program, io }: CommandEnv): void {
         throw new CliExit(EXIT.usage, `The configuration in ${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n')}`);
       }
       io.out(`${file}: OK (shop: ${parsed.shop.type}, ERP: ${parsed.erp.type}, store: ${describeStore(parsed.store.url)}, flows: ${enabled.join(', ') || 'none'})\n`);
+      for (const warning of securityWarnings(parsed)) io.out(`! warning: ${warning}\n`);
     });
 
   config

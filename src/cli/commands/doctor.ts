@@ -13,7 +13,7 @@ export function registerDoctorCommand({ program, io }: CommandEnv): void {
         io.out(`✓ configuration: ${ctx.config.shop.type} ↔ ${ctx.config.erp.type}, store ${ctx.store.target}\n`);
         return runDoctorChecks(ctx.config, ctx.erp, ctx.shop);
       });
-      for (const result of results) io.out(`${result.ok ? '✓' : result.skipped ? '–' : '✗'} ${result.text}\n`);
+      for (const result of results) io.out(`${result.warning ? '!' : result.ok ? '✓' : result.skipped ? '–' : '✗'} ${result.text}\n`);
       const failed = results.filter((result) => !result.ok && !result.skipped).length;
       if (failed > 0) throw new CliExit(EXIT.failure, `${failed} check${failed === 1 ? '' : 's'} failed.`);
       io.out('All checks passed.\n');

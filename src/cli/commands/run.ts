@@ -4,9 +4,9 @@
  * SIGTERM/SIGINT it stops scheduling, lets the steps in flight finish, releases its leases,
  * closes the server, the connections and the store, and exits 0.
  */
-import { settingProblems, type FlowName } from '../../config/index.js';
+import { securityWarnings, settingProblems, type FlowName } from '../../config/index.js';
 import { createAlerter } from '../../alerts/index.js';
-import { createScheduler, createWorker, type RunReport, type Scheduler, type SchedulerOptions } from '../../engine/index.js';
+import { createScheduler, createWorker, recoverAfterCrash, type RunReport, type Scheduler, type SchedulerOptions } from '../../engine/index.js';
 import { createFlows, type Flow, type FlowContext } from '../../flows/index.js';
 import { createServer } from '../../server/index.js';
 import { ExposureRefusedError } from '../../server/guard.js';
@@ -32,10 +32,20 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
       const stopRequested = io.waitForStop();
       const ctx = await openContext(configPathOf(program), { io, logTo: 'stdout', defaultMetrics: true });
       const { logger, config } = ctx;
+      // Runs and locks a killed process left behind: marked interrupted and freed before anything starts.
+      await recoverAfterCrash(ctx.store, logger);
+      // The TLS one is said by the HTTP client itself when it is created.
+      for (const warning of securityWarnings(config).filter((text) => !text.startsWith('TLS verification'))) logger.warn(warning);
       const flows = createFlows();
       // Flows stopped by a configuration error, with the sentence why: /readyz reports them.
       const stopped: Partial<Record<FlowName, string>> = {};
+      let productsDone = false;
       const onReport = (report: RunReport) => {
+        // Stock waits for the first products run (stock.ts); it runs as soon as that one is done.
+        if (report.flow === 'products' && !productsDone && !report.skipped && report.error === undefined && !report.interrupted) {
+          productsDone = true;
+          scheduler.runNow('stock');
+        }
         if (report.errorClass === 'configuration' && report.error !== undefined) stopped[report.flow] = report.error;
         // An interrupted run proves nothing about the setting that stopped the flow.
         else if (!report.skipped && !report.interrupted) delete stopped[report.flow];
@@ -101,5 +111,6 @@ function scheduleEachFlow(base: FlowContext, flows: Record<FlowName, Flow>, opti
       await Promise.all(entries.map((entry) => entry.scheduler.stop()));
     },
     nextRuns: () => Object.assign({}, ...entries.map((entry) => entry.scheduler.nextRuns())) as ReturnType<Scheduler['nextRuns']>,
+    runNow: (flow) => entries.some((entry) => entry.scheduler.runNow(flow)),
   };
 }

@@ -1,6 +1,7 @@
 /** `icsync status`: per flow the last run and lag, ledger counts, and what waits for a person. */
 import { aboutRecord } from '../../flows/common.js';
 import { collectStatus, formatAge, listRecords, type AttentionRecord, type StatusReport } from '../../server/status.js';
+import { recoverAfterCrash } from '../../engine/index.js';
 import { withContext } from '../context.js';
 import { formatCounts, table, utc } from '../format.js';
 import { configPathOf, type CommandEnv } from './shared.js';
@@ -18,9 +19,11 @@ export function registerStatusCommand({ program, io }: CommandEnv): void {
         io.out(flags.json ? `${JSON.stringify(records, null, 2)}\n` : formatOnlyInErp(records));
         return;
       }
-      const status = await withContext(configPathOf(program), { io, minLevel: 'warn' }, (ctx) =>
-        collectStatus(ctx.store, ctx.config, { ...(flags.all && { attentionLimit: Number.POSITIVE_INFINITY }) }),
-      );
+      const status = await withContext(configPathOf(program), { io, minLevel: 'warn' }, async (ctx) => {
+        // A run left `running` by a process that ended is shown as what it is: interrupted.
+        await recoverAfterCrash(ctx.store, ctx.logger);
+        return collectStatus(ctx.store, ctx.config, { ...(flags.all && { attentionLimit: Number.POSITIVE_INFINITY }) });
+      });
       io.out(flags.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
     });
 }

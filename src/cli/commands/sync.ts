@@ -5,7 +5,7 @@
  */
 import { Presets, SingleBar } from 'cli-progress';
 import { FLOW_NAMES, type FlowName } from '../../config/index.js';
-import { runSync } from '../../engine/index.js';
+import { recoverAfterCrash, runSync } from '../../engine/index.js';
 import { aboutRecord } from '../../flows/common.js';
 import type { FlowReport, PlannedChange } from '../../flows/types.js';
 import { withContext } from '../context.js';
@@ -33,6 +33,7 @@ export function registerSyncCommand({ program, io }: CommandEnv): void {
       const dryRun = flags.dryRun === true;
       const reports = await withContext(configPathOf(program), { io, minLevel: 'warn', readOnlyStore: dryRun }, async (ctx) => {
         const progress = createProgress(io);
+        if (!dryRun) await recoverAfterCrash(ctx.store, ctx.logger);
         try {
           return await runSync(ctx.flowContext, flow as FlowName | 'all', {
             dryRun,

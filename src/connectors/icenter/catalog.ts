@@ -1,7 +1,8 @@
 /** Items, prices, stock, SKU existence, code lists and the connection check. */
 import type { Logger } from '../../core/log.js';
 import { type CurrencyCode, type ErpItem, type ErpPrice, type Sku, type StockLevel, type WarehouseCode } from '../../core/model.js';
-import type { CodeEntry, ConnectionInfo, ErpCodeList } from '../../core/ports.js';
+import type { CodeEntry, ConnectionInfo, ErpCodeList, OnUnreadableRow } from '../../core/ports.js';
+import { UnreadableRow } from './values.js';
 import type { IcenterClient } from './client.js';
 import type { IcenterSettings } from './config.js';
 import { settingProblem } from './errors.js';
@@ -11,16 +12,24 @@ import { mapPrices, PRICES_PATH } from './prices.js';
 import { looksUnpadded, mapStockPage, STOCK_PATH } from './stock.js';
 import { toLocalText } from './time.js';
 import { list, text, type XmlNode } from './xml.js';
+import { EXPECT } from './answers.js';
 
 /** Up to this many SKUs are checked one by one; more are checked by one pass over all items. */
 export const EXISTING_SKUS_SINGLE_LIMIT = 50;
+
+/** Hands an unreadable row to the caller's callback, or fails the read when there is none. */
+export async function reportUnreadable(row: UnreadableRow, onUnreadable: OnUnreadableRow | undefined): Promise<void> {
+  if (!onUnreadable) throw row.error;
+  const record = row.error.record!;
+  await onUnreadable(record, row.error);
+}
 
 export function createCatalogReader(client: IcenterClient, settings: IcenterSettings, logger: Logger) {
   /** recordDtModifiedFrom: the cursor minus the overlap, as Ljubljana wall-clock text [INF]. */
   const modifiedFrom = (since: Date | undefined): string | undefined =>
     since ? toLocalText(new Date(since.getTime() - settings.deltaOverlap), settings.timeZone) : undefined;
 
-  async function* items(options: { changedSince?: Date; includeInactive?: boolean; pageSize?: number }): AsyncGenerator<ErpItem[]> {
+  async function* items(options: { changedSince?: Date; includeInactive?: boolean; pageSize?: number; onUnreadable?: OnUnreadableRow }): AsyncGenerator<ErpItem[]> {
     const pageSize = options.pageSize ?? settings.pageSize;
     const from = modifiedFrom(options.changedSince);
     yield* readPages(pageSize, async (page) => {
@@ -33,18 +42,24 @@ export function createCatalogReader(client: IcenterClient, settings: IcenterSett
           'searchQuery.pageSize': pageSize,
         },
         { doing: `reading items page ${page}` },
+        { expect: EXPECT.items(pageSize) },
       );
       const rows = answer ? itemRows(answer.node) : [];
       const mapped: ErpItem[] = [];
       for (const row of rows) {
-        const item = mapItem(row, settings.timeZone);
-        if (item) mapped.push(item);
+        try {
+          const item = mapItem(row, settings.timeZone);
+          if (item) mapped.push(item);
+        } catch (error) {
+          if (!(error instanceof UnreadableRow)) throw error;
+          await reportUnreadable(error, options.onUnreadable);
+        }
       }
       return { rows: mapped, rawCount: rows.length };
     });
   }
 
-  async function* prices(options: { priceList: string; date?: Date; changedSince?: Date; pageSize?: number }): AsyncGenerator<ErpPrice[]> {
+  async function* prices(options: { priceList: string; date?: Date; changedSince?: Date; pageSize?: number; onUnreadable?: OnUnreadableRow }): AsyncGenerator<ErpPrice[]> {
     const pageSize = options.pageSize ?? settings.pageSize;
     const from = modifiedFrom(options.changedSince);
     const date = toLocalText(options.date ?? new Date(), settings.timeZone).slice(0, 10);
@@ -60,9 +75,12 @@ export function createCatalogReader(client: IcenterClient, settings: IcenterSett
           'searchQuery.pageSize': pageSize,
         },
         { doing: `reading prices of price list ${options.priceList}, page ${page}` },
+        { expect: EXPECT.prices(pageSize) },
       );
       const node = answer?.node ?? {};
-      return { rows: mapPrices(node, options.priceList, settings.timeZone, currency), rawCount: list(node, 'Price').length };
+      const { prices: rows, unreadable } = mapPrices(node, options.priceList, settings.timeZone, currency);
+      for (const row of unreadable) await reportUnreadable(row, options.onUnreadable);
+      return { rows, rawCount: list(node, 'Price').length };
     });
   }
 
@@ -74,7 +92,7 @@ export function createCatalogReader(client: IcenterClient, settings: IcenterSett
     return byNumber as CurrencyCode | undefined;
   }
 
-  async function* stock(options: { warehouses: WarehouseCode[]; pageSize?: number }): AsyncGenerator<StockLevel[]> {
+  async function* stock(options: { warehouses: WarehouseCode[]; pageSize?: number; onUnreadable?: OnUnreadableRow }): AsyncGenerator<StockLevel[]> {
     const pageSize = options.pageSize ?? settings.pageSize;
     for (const warehouse of options.warehouses) {
       if (looksUnpadded(warehouse)) logger.warn({ warehouse }, `warehouse code "${warehouse}" looks unpadded; iCenter codes are zero-padded (0000003)`);
@@ -89,6 +107,7 @@ export function createCatalogReader(client: IcenterClient, settings: IcenterSett
             'searchQuery.pageSize': pageSize,
           },
           { doing: `reading stock of warehouse ${warehouse}, page ${page}` },
+          { expect: EXPECT.stock(pageSize) },
         );
         const result = mapStockPage(answer?.node ?? {}, warehouse);
         if (result.kind === 'unknown-warehouse') {
@@ -97,6 +116,7 @@ export function createCatalogReader(client: IcenterClient, settings: IcenterSett
               `check the warehouse codes in mappings.warehouses (and mappings.orderWarehouse).`,
           );
         }
+        for (const row of result.unreadable) await reportUnreadable(row, options.onUnreadable);
         return { rows: result.rows, rawCount: result.rawCount };
       });
     }
@@ -116,13 +136,19 @@ export function createCatalogReader(client: IcenterClient, settings: IcenterSett
           ITEMS_PATH,
           { 'searchQuery.itemID': sku, 'searchQuery.includeNonActiveItems': true },
           { doing: `looking up item ${sku}`, record: { kind: 'item', key: sku } },
+          { expect: EXPECT.itemLookup },
         );
         const rows = answer ? itemRows(answer.node) : [];
         if (rows.some((r) => text(r, 'ItemID')?.toUpperCase() === sku.toUpperCase())) found.add(sku);
       });
       return found;
     }
-    for await (const page of items({ includeInactive: true })) {
+    // An item with an unreadable value still exists: only its ID matters here.
+    const stillExists = (row: { key: string }) => {
+      const asked = wanted.get(row.key.toUpperCase());
+      if (asked) found.add(asked);
+    };
+    for await (const page of items({ includeInactive: true, onUnreadable: stillExists })) {
       for (const item of page) {
         const asked = wanted.get(item.sku.toUpperCase());
         if (asked) found.add(asked);
@@ -158,7 +184,7 @@ export function createCatalogReader(client: IcenterClient, settings: IcenterSett
   async function listCodes(listName: ErpCodeList): Promise<CodeEntry[]> {
     const spec = CODE_LISTS[listName];
     // CAP: lookups were called without paging and returned everything.
-    const answer = await client.get(spec.path, undefined, { doing: `reading the ${listName} code list` });
+    const answer = await client.get(spec.path, undefined, { doing: `reading the ${listName} code list` }, { expect: EXPECT.codeList });
     const out: CodeEntry[] = [];
     for (const row of rowsOfAnyName(answer?.node ?? {}, spec.row)) {
       const code = text(row, spec.code) ?? firstFieldEnding(row, ['id', 'code']);
@@ -184,8 +210,8 @@ export function createCatalogReader(client: IcenterClient, settings: IcenterSett
    * OrganisationId are accepted (a wrong organisation answers 401 [CAP]).
    */
   async function checkConnection(): Promise<ConnectionInfo> {
-    const version = await client.get('api/V2/ApiVersion', undefined, { doing: 'reading the API version' });
-    await client.get(ITEMS_PATH, { 'searchQuery.page': 1, 'searchQuery.pageSize': 1 }, { doing: 'checking access to the organisation' });
+    const version = await client.get('api/V2/ApiVersion', undefined, { doing: 'reading the API version' }, { expect: EXPECT.apiVersion });
+    await client.get(ITEMS_PATH, { 'searchQuery.page': 1, 'searchQuery.pageSize': 1 }, { doing: 'checking access to the organisation' }, { expect: EXPECT.items(1) });
     const node = version?.node ?? {};
     const details: Record<string, string> = { organisationId: String(settings.organisationId), baseUrl: settings.baseUrl };
     for (const name of ['WebApiVersion', 'icApiVersion', 'Localization', 'SAOPVersion']) {

@@ -8,9 +8,9 @@ import type { ErrorRecord } from '../../core/errors.js';
 import { isSyncError, toSyncError } from '../../core/errors.js';
 import type { IcenterSettings } from './config.js';
 import { decodeBody, decodeHeaderText, encodeRequestBody } from './encoding.js';
-import { httpFailure, resultFailure, TARGET, unreadableBody, type FailureContext } from './errors.js';
+import { httpFailure, resultFailure, TARGET, wrongDocument, type FailureContext } from './errors.js';
 import { readWriteResult, type WriteResult } from './results.js';
-import { parseXml, xmlDocument, type XmlNode, type XmlOut } from './xml.js';
+import { countElements, parseXml, xmlDocument, type XmlNode, type XmlOut } from './xml.js';
 
 export interface RawResponse {
   status: number;
@@ -42,6 +42,30 @@ export interface CallContext {
   doing: string;
   record?: ErrorRecord;
 }
+
+/**
+ * The document a read asks for. Anything else answered with a 2xx (a login or proxy page, an
+ * empty body, JSON, another root) is a transient error naming the request, never "no rows".
+ */
+export interface Expected {
+  /** Root element names accepted; `ArrayOf*` accepts any name with that prefix (lists whose row name is not public). */
+  roots: readonly string[];
+  /** A list page: more than `max` `<row>` elements is refused before the body is parsed. */
+  rows?: { name: string; max: number };
+}
+
+export interface ReadOptions {
+  expect: Expected;
+  /** Statuses that mean "no such document" (they come back as undefined). */
+  acceptMissing?: readonly number[];
+  probe?: boolean;
+}
+
+/** The envelopes a write answers with (CONTRACT §2), ArrayOfError included (a 2xx one is read as a rejection). */
+const WRITE_RESULT: Expected = { roots: ['CreateResult', 'UpdateResult', 'DeleteResult', 'CreateResultWithDocumentsKeys', 'UpdateResultWithDocumentsKeys', 'ArrayOfError'] };
+
+const rootAccepted = (root: string, roots: readonly string[]): boolean =>
+  roots.some((name) => (name.endsWith('*') ? root.startsWith(name.slice(0, -1)) : root === name));
 
 export interface XmlAnswer {
   status: number;
@@ -97,27 +121,41 @@ export function createIcenterClient(settings: IcenterSettings, transport: Transp
     throw httpFailure(response.status, text, { ...(message ? { message } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }, failureContext(ctx));
   }
 
-  function parse(response: RawResponse, text: string, ctx: CallContext): XmlAnswer {
-    try {
-      return { status: response.status, ...parseXml(text) };
-    } catch (error) {
-      throw unreadableBody(error, response.status, text, failureContext(ctx));
+  /** Checks a 2xx read answer is the document asked for, then parses it. */
+  function readDocument(path: string, response: RawResponse, text: string, ctx: CallContext, expect: Expected, method = 'GET'): XmlAnswer {
+    const request = `${method} ${path}`;
+    const wrong = (what: string) => wrongDocument(what, request, expect.roots, response.status, text, failureContext(ctx));
+    if (response.status === 204 || text.trim() === '') throw wrong(response.status === 204 ? 'an empty answer (HTTP 204)' : 'an empty body');
+    const contentType = header(response.headers, 'content-type');
+    // iCenter (ASP.NET Web API) labels its XML; a missing label is let through to the body checks.
+    if (contentType !== undefined && !/xml/i.test(contentType)) throw wrong(`content of type ${contentType.split(';')[0]!.trim()}`);
+    if (expect.rows) {
+      const count = countElements(text, expect.rows.name, expect.rows.max);
+      if (count > expect.rows.max) throw wrong(`a page with more than ${expect.rows.max} ${expect.rows.name} rows, more than the page size asked for`);
     }
+    let answer: XmlAnswer;
+    try {
+      answer = { status: response.status, ...parseXml(text) };
+    } catch (error) {
+      throw wrong(`XML that could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (!rootAccepted(answer.root, expect.roots)) throw wrong(`an XML document with the root <${answer.root}>`);
+    return answer;
   }
 
   return {
     /**
-     * A read. `acceptMissing` lists statuses that mean "no such document" (GetOrder answers
-     * 204/400/404/500 for a missing number [CAP]); they come back as undefined.
+     * A read of the document `options.expect` names. `acceptMissing` lists statuses that mean
+     * "no such document" (GetOrder answers 204/400/404/500 for a missing number [CAP]); they come
+     * back as undefined. Any other answer that is not that document throws (transient).
      */
-    async get(path: string, query: RawRequest['query'], ctx: CallContext, options: { acceptMissing?: readonly number[]; probe?: boolean } = {}): Promise<XmlAnswer | undefined> {
+    async get(path: string, query: RawRequest['query'], ctx: CallContext, options: ReadOptions): Promise<XmlAnswer | undefined> {
       const answer = await exchange({ method: 'GET', path, ...(query ? { query } : {}), retrySafe: true }, ctx, options);
       if (!answer) return undefined;
       const { response, text } = answer;
       if (options.acceptMissing?.includes(response.status)) return undefined;
       failIfError(response, text, ctx);
-      if (response.status === 204 || text.trim() === '') return undefined;
-      return parse(response, text, ctx);
+      return readDocument(path, response, text, ctx, options.expect);
     },
 
     /** A write: never retried by the HTTP layer unless `retrySafe`; the envelope is checked (HTTP 200 is no proof). */
@@ -130,7 +168,10 @@ export function createIcenterClient(settings: IcenterSettings, transport: Transp
       if (!answer) throw new Error('unreachable: a write accepts no missing status');
       const { response, text } = answer;
       failIfError(response, text, ctx);
-      const parsed = parse(response, text, ctx);
+      // "HTTP 200 ni dokaz" (CONTRACT §2): only a result envelope says what happened. Anything
+      // else (a login page, an empty body) is transient; the write may have taken effect, which
+      // the callers' look-up before a repeat (orders, customers) is there for.
+      const parsed = readDocument(path, response, text, ctx, WRITE_RESULT, method);
       const result = readWriteResult(parsed.root, parsed.node, settings.warningsAreSuccess);
       if (!result.ok) throw resultFailure(result, response.status, failureContext(ctx));
       return result;

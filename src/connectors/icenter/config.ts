@@ -92,6 +92,9 @@ export const icenterSettingsSchema = z
     maxConcurrent: positiveWholeNumber().default(2).describe('Requests in flight at once. The SAOP team asked integrations to run one job at a time.'),
     retry: retrySchema.default(retrySchema.parse({})),
     pageSize: positiveWholeNumber().default(1000).describe('searchQuery.pageSize of list reads.'),
+    maxResponseBytes: positiveWholeNumber()
+      .default(64 * 1024 * 1024)
+      .describe('Largest answer read from iCenter, in bytes (default 64 MiB). A larger answer is cut off while it streams in and the read fails (retried later), so a runaway or hostile answer cannot exhaust the memory.'),
     requestEncoding: z
       .object({ bom: flag().default(false).describe('Prepend a UTF-8 byte order mark to request bodies. S3 (official page) asks for it; S1 works without.') })
       .strict()

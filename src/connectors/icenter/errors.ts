@@ -6,7 +6,7 @@
  * - 408/429/5xx, network failures, HTML or truncated bodies from a proxy → transient.
  */
 import { businessError, classifyHttpStatus, configurationError, transientError, type ErrorRecord, type SyncError } from '../../core/errors.js';
-import { list, parseXml, text, XmlReadError, type XmlNode } from './xml.js';
+import { list, parseXml, text, type XmlNode } from './xml.js';
 
 export const TARGET = 'icenter';
 
@@ -106,17 +106,22 @@ export function resultFailure(
   });
 }
 
-/** A 2xx answer whose body cannot be read: truncated or not XML. Usually a proxy or a cut connection, so transient. */
-export function unreadableBody(error: unknown, status: number, body: string, ctx: FailureContext): SyncError {
-  const reason = error instanceof XmlReadError ? error.message : String(error);
-  const remoteMessage = remoteMessageOf(body);
+/**
+ * A 2xx read answer that is not the document asked for: a login or proxy page, an empty body,
+ * JSON, another root, a page with more rows than asked for. Nothing is taken from it; it is
+ * transient (a proxy, a restart, a misrouted request), and the flow's cursor stays where it was.
+ */
+export function wrongDocument(what: string, request: string, roots: readonly string[], status: number, body: string, ctx: FailureContext): SyncError {
+  const said = body.trim().startsWith('<?xml') ? undefined : remoteMessageOf(body);
+  const expected = roots.map((root) => `<${root}>`).join(' or ');
   return transientError({
     target: TARGET,
     status,
     ...withRecord(ctx.record),
-    ...(remoteMessage && !body.trim().startsWith('<?xml') ? { remoteMessage } : {}),
-    sentence: `iCenter's answer while ${ctx.doing} could not be read (${reason}). It will be retried.`,
-    cause: error,
+    ...(said ? { remoteMessage: said.slice(0, 200) } : {}),
+    sentence:
+      `iCenter answered ${request} (while ${ctx.doing}) with ${what}${said ? ` ("${said.slice(0, 120)}")` : ''} instead of the ${expected} document. ` +
+      'A proxy, a login page or a restarting server may have answered; nothing was read from it and it will be retried.',
   });
 }
 

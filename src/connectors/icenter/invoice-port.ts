@@ -16,6 +16,10 @@ import { documentBytes, DOCUMENT_PATH, isPdf, PRINT_PATH, printBody } from './pd
 import { keyValue } from './results.js';
 import { toLocalText } from './time.js';
 import { list, text, type XmlNode } from './xml.js';
+import { EXPECT } from './answers.js';
+import type { OnUnreadableRow } from '../../core/ports.js';
+import { reportUnreadable } from './catalog.js';
+import { UnreadableRow } from './values.js';
 
 const MISSING = [204, 400, 404] as const;
 
@@ -23,7 +27,7 @@ export function createInvoicePort(client: IcenterClient, settings: IcenterSettin
   const currencies = new Map(Object.entries(settings.currencyIds).map(([alpha, id]) => [id, alpha]));
 
   async function readInvoiceNode(key: DocKey): Promise<XmlNode | undefined> {
-    const answer = await client.get(`${GET_INVOICE_PATH}/${docPath(key)}`, undefined, { doing: `reading invoice ${formatDocKey(key)}`, record: { kind: 'invoice', key: formatDocKey(key) } }, { acceptMissing: MISSING });
+    const answer = await client.get(`${GET_INVOICE_PATH}/${docPath(key)}`, undefined, { doing: `reading invoice ${formatDocKey(key)}`, record: { kind: 'invoice', key: formatDocKey(key) } }, { acceptMissing: MISSING, expect: EXPECT.invoice });
     return answer?.node;
   }
 
@@ -40,7 +44,7 @@ export function createInvoicePort(client: IcenterClient, settings: IcenterSettin
     return invoice;
   }
 
-  async function* invoices(options: { changedSince?: Date; pageSize?: number }): AsyncGenerator<ErpInvoice[]> {
+  async function* invoices(options: { changedSince?: Date; pageSize?: number; onUnreadable?: OnUnreadableRow }): AsyncGenerator<ErpInvoice[]> {
     const pageSize = options.pageSize ?? settings.pageSize;
     const from = options.changedSince ? toLocalText(new Date(options.changedSince.getTime() - settings.deltaOverlap), settings.timeZone) : undefined;
     for (const book of settings.books.invoice) {
@@ -50,6 +54,7 @@ export function createInvoicePort(client: IcenterClient, settings: IcenterSettin
           INVOICE_STATUS_PATH,
           { 'searchQuery.invoiceBook': book, 'searchQuery.recordDtModifiedFrom': from, 'searchQuery.page': page, 'searchQuery.pageSize': pageSize },
           { doing: `reading invoice statuses of book ${book}, page ${page}` },
+          { expect: EXPECT.invoiceStatuses(pageSize) },
         );
         const node = answer?.node ?? {};
         return { rows: invoiceStatusRows(node, settings.timeZone), rawCount: list(node, 'InvoiceStatus').length };
@@ -60,8 +65,13 @@ export function createInvoicePort(client: IcenterClient, settings: IcenterSettin
           // Deduplicate by key: pages can shift while a delta is read.
           if (seen.has(key)) continue;
           seen.add(key);
-          const invoice = await readInvoice(row.key);
-          if (invoice) page.push(invoice);
+          try {
+            const invoice = await readInvoice(row.key);
+            if (invoice) page.push(invoice);
+          } catch (error) {
+            if (!(error instanceof UnreadableRow)) throw error;
+            await reportUnreadable(error, options.onUnreadable);
+          }
         }
         if (page.length > 0) yield page;
       }
@@ -77,7 +87,7 @@ export function createInvoicePort(client: IcenterClient, settings: IcenterSettin
           PROCESS_OVERVIEW_PATH,
           { 'searchQuery.orderYear': order.year, 'searchQuery.orderBook': order.book, 'searchQuery.orderNumber': order.number, 'searchQuery.includeInvoices': true },
           { doing: `reading the process overview of order ${record.key}`, record },
-          { acceptMissing: MISSING },
+          { acceptMissing: MISSING, expect: EXPECT.processOverview },
         );
         const keys = answer ? overviewInvoices(answer.node) : [];
         if (keys.length > 0) return keys;
@@ -86,6 +96,7 @@ export function createInvoicePort(client: IcenterClient, settings: IcenterSettin
           ORDER_STATUS_PATH,
           { 'searchQuery.orderBook': order.book, 'searchQuery.orderYear': order.year, 'searchQuery.orderNumber': order.number },
           { doing: `reading the status of order ${record.key}`, record },
+          { expect: EXPECT.orderStatus },
         );
         const keys = statusRows(answer?.node ?? {})
           .filter((r) => r.key.number === order.number && r.key.year === order.year)
@@ -93,7 +104,7 @@ export function createInvoicePort(client: IcenterClient, settings: IcenterSettin
           .filter((k): k is DocKey => k !== undefined);
         if (keys.length > 0) return keys;
       } else {
-        const answer = await client.get(`${GET_ORDER_PATH}/${docPath(order)}`, undefined, { doing: `reading order ${record.key}`, record }, { acceptMissing: [...MISSING, 500], probe: true });
+        const answer = await client.get(`${GET_ORDER_PATH}/${docPath(order)}`, undefined, { doing: `reading order ${record.key}`, record }, { acceptMissing: [...MISSING, 500], probe: true, expect: EXPECT.order });
         const key = parseDocReference(text(answer?.node, 'ReferenceInvoice'));
         if (key) return [key];
       }
@@ -106,7 +117,9 @@ export function createInvoicePort(client: IcenterClient, settings: IcenterSettin
     if (!order) throw businessError({ target: TARGET, record: { kind: 'order', key: orderKey }, sentence: `"${orderKey}" is not an iCenter order key (expected year/book/number).` });
     const out: ErpInvoice[] = [];
     for (const key of await invoiceKeysOf(order)) {
-      const invoice = await readInvoice(key);
+      const invoice = await readInvoice(key).catch((error: unknown) => {
+        throw error instanceof UnreadableRow ? error.error : error;
+      });
       if (invoice) out.push({ ...invoice, orderKey: asErpKey(formatDocKey(order)) });
     }
     return out;
@@ -139,7 +152,7 @@ export function createInvoicePort(client: IcenterClient, settings: IcenterSettin
     const key = parseDocKey(erpKey);
     if (!key) throw businessError({ target: TARGET, record, sentence: `"${erpKey}" is not an iCenter invoice key (expected year/book/number).` });
     const id = await documentId(key, record);
-    const answer = await client.get(`${DOCUMENT_PATH}/${encodeURIComponent(settings.pdf.apiClientId)}/${encodeURIComponent(id)}/false`, undefined, { doing: `reading document ${id} (PDF of invoice ${erpKey})`, record });
+    const answer = await client.get(`${DOCUMENT_PATH}/${encodeURIComponent(settings.pdf.apiClientId)}/${encodeURIComponent(id)}/false`, undefined, { doing: `reading document ${id} (PDF of invoice ${erpKey})`, record }, { expect: EXPECT.document });
     const { name, bytes } = documentBytes(answer?.node ?? {});
     if (!isPdf(bytes)) {
       throw businessError({

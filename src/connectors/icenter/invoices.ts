@@ -3,10 +3,11 @@
  * No public working code reads invoices, so the root name is not assumed (InvoiceHeader or
  * InvoiceHeaderDetail both read) and totals are derived when a field is missing.
  */
-import { add, dec, tryDec, ZERO } from '../../core/decimal.js';
+import { add, ZERO } from '../../core/decimal.js';
 import { asPartnerCode, asSku, asUtc, type CurrencyCode, type ErpInvoice, type ErpInvoiceLine } from '../../core/model.js';
 import { displayNumber, formatDocKey, positiveNumber, type DocKey } from './documents.js';
 import { parseIcenterTime } from './time.js';
+import { decimalOr, optionalDecimal, type RowRecord } from './values.js';
 import { child, field, list, text, type XmlNode } from './xml.js';
 
 export const INVOICE_STATUS_PATH = 'api/Invoice/GetInvoiceStatus';
@@ -36,12 +37,14 @@ export function invoiceStatusRows(root: XmlNode, timeZone: string): InvoiceStatu
   return out;
 }
 
-function mapLine(row: XmlNode): ErpInvoiceLine {
-  const net = dec(text(row, 'NetAmount') ?? '0');
-  const vat = dec(text(row, 'VATAmount') ?? '0');
+function mapLine(row: XmlNode, index: number, record: RowRecord): ErpInvoiceLine {
+  const at = (name: string) => `InvoiceLines[${index + 1}].${name}`;
+  const net = decimalOr(row, 'NetAmount', ZERO, record, at('NetAmount'));
+  const vat = decimalOr(row, 'VATAmount', ZERO, record, at('VATAmount'));
+  const quantityField = text(row, 'Quantity') !== undefined ? 'Quantity' : 'Qty';
   const line: ErpInvoiceLine = {
-    quantity: dec(text(row, 'Quantity') ?? text(row, 'Qty') ?? '0'),
-    unitPrice: dec(text(row, 'Price') ?? '0'),
+    quantity: decimalOr(row, quantityField, ZERO, record, at(quantityField)),
+    unitPrice: decimalOr(row, 'Price', ZERO, record, at('Price')),
     netAmount: net,
     vatAmount: vat,
     // iCenter's line GrossAmout (sic) is the amount before discount; the model wants net + VAT.
@@ -51,7 +54,7 @@ function mapLine(row: XmlNode): ErpInvoiceLine {
   if (sku) line.sku = asSku(sku);
   const name = text(row, 'ItemTitle1');
   if (name) line.name = name;
-  const vatPercent = tryDec(text(row, 'VATRatePercent'));
+  const vatPercent = optionalDecimal(row, 'VATRatePercent', record, at('VATRatePercent'));
   if (vatPercent !== undefined) line.vatPercent = vatPercent;
   return line;
 }
@@ -65,15 +68,16 @@ export interface InvoiceMappingOptions {
 export function mapInvoice(node: XmlNode, options: InvoiceMappingOptions, fallbackKey?: DocKey): ErpInvoice | undefined {
   const key = invoiceKeyOf(node) ?? fallbackKey;
   if (!key) return undefined;
-  const lines = list(child(node, 'InvoiceLines'), 'InvoiceLine').map(mapLine);
-  const net = tryDec(text(node, 'NetAmount')) ?? add(ZERO, ...lines.map((l) => l.netAmount));
-  const vat = tryDec(text(node, 'VATAmount')) ?? add(ZERO, ...lines.map((l) => l.vatAmount));
+  const record: RowRecord = { kind: 'invoice', key: formatDocKey(key), label: `invoice ${displayNumber(key)}` };
+  const lines = list(child(node, 'InvoiceLines'), 'InvoiceLine').map((row, index) => mapLine(row, index, record));
+  const net = optionalDecimal(node, 'NetAmount', record) ?? add(ZERO, ...lines.map((l) => l.netAmount));
+  const vat = optionalDecimal(node, 'VATAmount', record) ?? add(ZERO, ...lines.map((l) => l.vatAmount));
   const invoice: ErpInvoice = {
     key: formatDocKey(key),
     displayNumber: displayNumber(key),
     netTotal: net,
     vatTotal: vat,
-    grossTotal: tryDec(text(node, 'PaymentAmount')) ?? add(net, vat),
+    grossTotal: optionalDecimal(node, 'PaymentAmount', record) ?? add(net, vat),
     lines,
   };
   const issued = parseIcenterTime(text(node, 'InvoiceDate'), options.timeZone);

@@ -1,7 +1,7 @@
 /** GetItemsGeneralData rows (docs/contracts/icenter.md#items) → ErpItem. */
-import { tryDec } from '../../core/decimal.js';
 import { asSku, asUtc, asVatRate, type ErpItem } from '../../core/model.js';
 import { parseIcenterTime } from './time.js';
+import { optionalDecimal } from './values.js';
 import { child, flatten, list, text, type XmlNode } from './xml.js';
 
 export const ITEMS_PATH = 'api/Item/GetItemsGeneralData';
@@ -53,7 +53,7 @@ export function mapItem(row: XmlNode, timeZone: string): ErpItem | undefined {
   if (ean) item.ean = ean;
   const unit = text(general, 'ItemUnitOfMeas');
   if (unit) item.unit = unit;
-  const weight = tryDec(text(props, 'ItemWeightPerUnit'));
+  const weight = optionalDecimal(props, 'ItemWeightPerUnit', { kind: 'product', key: id, label: `item ${id}` }, 'PropertiesData.ItemWeightPerUnit');
   if (weight !== undefined) item.weight = weight;
   const parent = text(general, 'ParentItemID');
   if (parent) item.parentSku = asSku(parent);

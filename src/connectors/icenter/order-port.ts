@@ -20,13 +20,14 @@ import { settingProblem, TARGET } from './errors.js';
 import { ADD_ORDER_PATH, CANCEL_ORDER_PATH, GET_ORDER_PATH, MODIFY_ORDER_PATH, mapOrder, ORDER_STATUS_PATH, orderBody, orderKeyFromResult, orderYearFor, statusRows } from './orders.js';
 import { localYear } from './time.js';
 import { isSyncError } from '../../core/errors.js';
+import { EXPECT } from './answers.js';
 
 /** Statuses GetOrder answers for a number that does not exist [CAP]. */
 const MISSING_ORDER = [204, 400, 404, 500] as const;
 
 export function createOrderPort(client: IcenterClient, settings: IcenterSettings, deps: { existingSkus(skus: Sku[]): Promise<Set<Sku>> }) {
   async function readOrder(key: DocKey, probe: boolean): Promise<ErpOrder | undefined> {
-    const answer = await client.get(`${GET_ORDER_PATH}/${docPath(key)}`, undefined, { doing: `reading order ${formatDocKey(key)}` }, { acceptMissing: MISSING_ORDER, probe });
+    const answer = await client.get(`${GET_ORDER_PATH}/${docPath(key)}`, undefined, { doing: `reading order ${formatDocKey(key)}` }, { acceptMissing: MISSING_ORDER, probe, expect: EXPECT.order });
     return answer ? mapOrder(answer.node) : undefined;
   }
 
@@ -89,7 +90,7 @@ export function createOrderPort(client: IcenterClient, settings: IcenterSettings
   }
 
   async function byStatus(reference: string, book: string): Promise<ErpOrder | undefined> {
-    const answer = await client.get(ORDER_STATUS_PATH, { 'searchQuery.orderBook': book, 'searchQuery.orderReference': reference }, { doing: `looking up the order with reference ${reference}`, record: { kind: 'order', key: reference } });
+    const answer = await client.get(ORDER_STATUS_PATH, { 'searchQuery.orderBook': book, 'searchQuery.orderReference': reference }, { doing: `looking up the order with reference ${reference}`, record: { kind: 'order', key: reference } }, { expect: EXPECT.orderStatus });
     // The filter is checked here too: an installation that ignores it would return every order.
     const rows = statusRows(answer?.node ?? {}).filter((r) => r.reference === undefined || r.reference === reference);
     rows.sort((a, b) => a.key.year - b.key.year || a.key.number - b.key.number);

@@ -6,6 +6,8 @@
 export async function* readPages<T>(pageSize: number, readPage: (page: number) => Promise<{ rows: T[]; rawCount: number }>): AsyncGenerator<T[]> {
   for (let page = 1; ; page += 1) {
     const { rows, rawCount } = await readPage(page);
+    // The client refuses such a page before parsing it (Expected.rows); this holds for any reader.
+    if (rawCount > pageSize) throw new Error(`page ${page} has ${rawCount} rows, more than the page size ${pageSize} asked for`);
     if (rows.length > 0) yield rows;
     if (rawCount < pageSize || rawCount === 0) return;
   }

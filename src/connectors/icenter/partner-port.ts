@@ -13,6 +13,7 @@ import {
 } from './partners.js';
 import { keyValue, rowsOf } from './results.js';
 import { list, text } from './xml.js';
+import { EXPECT } from './answers.js';
 import { readPages } from './paging.js';
 import { toLocalText } from './time.js';
 
@@ -21,7 +22,7 @@ export function createPartnerPort(client: IcenterClient, settings: IcenterSettin
     const wanted = vatIdDigits(vatId);
     // Installations store `SI12345678` or `12345678`; both forms are asked, the match is checked here.
     for (const form of [...new Set([normaliseVatId(vatId), wanted])]) {
-      const answer = await client.get(CUSTOMERS_PATH, { 'searchQuery.taxNumber': form }, { doing: `looking up the customer with tax number ${form}`, record: { kind: 'partner', key: vatId } });
+      const answer = await client.get(CUSTOMERS_PATH, { 'searchQuery.taxNumber': form }, { doing: `looking up the customer with tax number ${form}`, record: { kind: 'partner', key: vatId } }, { expect: EXPECT.customers });
       for (const row of list(answer?.node, 'Customer')) {
         const tax = text(row, 'TaxNumber');
         if (tax && vatIdDigits(tax) === wanted) return mapCustomer(row, settings);
@@ -31,12 +32,12 @@ export function createPartnerPort(client: IcenterClient, settings: IcenterSettin
   }
 
   async function byEmail(email: string): Promise<ErpPartner | undefined> {
-    const answer = await client.get(CONTACTS_PATH, { 'searchQuery.contactEMail': email }, { doing: `looking up the contact with e-mail ${email}`, record: { kind: 'partner', key: email } });
+    const answer = await client.get(CONTACTS_PATH, { 'searchQuery.contactEMail': email }, { doing: `looking up the contact with e-mail ${email}`, record: { kind: 'partner', key: email } }, { expect: EXPECT.contacts });
     const contacts = answer ? rowsOf(answer.root, answer.node, 'CustomerContacts') : [];
     const match = contacts.find((c) => text(c, 'ContactEMail')?.toLowerCase() === email.toLowerCase() && text(c, 'CustomerID'));
     const code = match ? text(match, 'CustomerID') : undefined;
     if (!code) return undefined;
-    const customer = await client.get(`api/Customers/${encodeURIComponent(code)}`, undefined, { doing: `reading customer ${code}`, record: { kind: 'partner', key: email } }, { acceptMissing: [404] });
+    const customer = await client.get(`api/Customers/${encodeURIComponent(code)}`, undefined, { doing: `reading customer ${code}`, record: { kind: 'partner', key: email } }, { acceptMissing: [404], expect: EXPECT.customer });
     const row = customer ? rowsOf(customer.root, customer.node, 'Customer')[0] : undefined;
     return row ? mapCustomer(row, settings, email) : undefined;
   }
@@ -79,6 +80,7 @@ export function createPartnerPort(client: IcenterClient, settings: IcenterSettin
         CUSTOMERS_PATH,
         { 'searchQuery.recordDtModifiedFrom': from, 'searchQuery.page': page, 'searchQuery.pageSize': settings.pageSize },
         { doing: `looking for customer "${draft.name}" created since ${from}`, record: { kind: 'partner', key } },
+        { expect: EXPECT.customersPage(settings.pageSize) },
       );
       const found = answer ? list(answer.node, 'Customer') : [];
       return { rows: found, rawCount: found.length };
@@ -95,7 +97,7 @@ export function createPartnerPort(client: IcenterClient, settings: IcenterSettin
 
   /** Whether the customer has this e-mail among its contacts. */
   async function hasContact(code: string, email: string, key: string): Promise<boolean> {
-    const answer = await client.get(CONTACTS_PATH, { 'searchQuery.customerID': code }, { doing: `reading the contacts of customer ${code}`, record: { kind: 'partner', key } });
+    const answer = await client.get(CONTACTS_PATH, { 'searchQuery.customerID': code }, { doing: `reading the contacts of customer ${code}`, record: { kind: 'partner', key } }, { expect: EXPECT.contacts });
     const contacts = answer ? rowsOf(answer.root, answer.node, 'CustomerContacts') : [];
     return contacts.some((c) => text(c, 'ContactEMail')?.toLowerCase() === email.toLowerCase());
   }

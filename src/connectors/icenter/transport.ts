@@ -32,6 +32,8 @@ export function createIcenterTransport(settings: IcenterSettings, deps: Transpor
     circuitBreaker: { failureThreshold: settings.retry.pauseAfterFailures, halfOpenAfterMs: settings.retry.pauseFor },
     tls: { ...(settings.tls.caFile ? { caFile: settings.tls.caFile } : {}), insecureSkipVerify: settings.tls.insecureSkipVerify, settingPath: 'erp.icenter.tls' },
     secrets: [settings.password],
+    maxResponseBytes: settings.maxResponseBytes,
+    maxResponseSetting: 'erp.icenter.maxResponseBytes',
     ...(deps.logger ? { logger: deps.logger } : {}),
     onRequest: (event) => {
       if (event.outcome === 'retry') return;

@@ -64,8 +64,23 @@ export function parseXml(text: string): { root: string; node: XmlNode } {
 }
 
 function describeSyntaxError(message: string): string {
-  if (/unclosed tag|unexpected end/i.test(message)) return `the XML is cut off or a tag is not closed (${message})`;
-  return `the XML is malformed (${message})`;
+  if (/unclosed tag|unexpected end/i.test(message)) return `the XML is not well-formed: cut off, or a tag is not closed (${message})`;
+  return `the XML is not well-formed (${message})`;
+}
+
+/**
+ * How many `<name>` elements the text holds, counted without parsing (namespace prefixes
+ * allowed), stopping past `limit`: a page with far more rows than asked for is refused before
+ * it is turned into objects.
+ */
+export function countElements(text: string, name: string, limit: number): number {
+  const pattern = new RegExp(`<(?:[\\w.-]+:)?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\\s/>]`, 'g');
+  let count = 0;
+  while (pattern.exec(text) !== null) {
+    count += 1;
+    if (count > limit) break;
+  }
+  return count;
 }
 
 /** A self-closing element parses to '' (or to an attribute-only object): both read as an empty node. */

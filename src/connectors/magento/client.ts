@@ -12,6 +12,7 @@ import { configurationError, isSyncError, SyncError, toSyncError, type ErrorReco
 import { backoffDelayMs, createHttpClient, type HttpClient, type HttpResponse } from '../../core/http/index.js';
 import type { Logger } from '../../core/log.js';
 import type { MagentoSettings } from './config.js';
+import type { Expected } from './answers.js';
 import { AUTH_SETTING, errorFromResponse, TARGET, unexpectedAnswer } from './errors.js';
 import { toJsonBody } from './json.js';
 import { oauthAuthorization } from './oauth.js';
@@ -37,6 +38,8 @@ export interface MagentoCall {
   record?: ErrorRecord;
   /** Low-cardinality metrics label: `GET /V1/orders/{id}`. */
   route: string;
+  /** The JSON a read expects (answers.ts); a 2xx answer of another shape is a transient error. */
+  expect?: Expected;
 }
 
 export interface MagentoClient {
@@ -78,6 +81,8 @@ export function createMagentoClient(settings: MagentoSettings, deps: ClientDeps)
     tls: { ...(settings.tls.caFile ? { caFile: settings.tls.caFile } : {}), insecureSkipVerify: settings.tls.insecureSkipVerify, settingPath: 'shop.magento.tls' },
     defaultHeaders: { accept: 'application/json' },
     secrets,
+    maxResponseBytes: settings.maxResponseBytes,
+    maxResponseSetting: 'shop.magento.maxResponseBytes',
     logger: deps.logger,
     onRequest: (event) => {
       requestsSent += 1;
@@ -165,12 +170,28 @@ function rephrase(error: SyncError, c: MagentoCall): SyncError {
   });
 }
 
+/**
+ * A 2xx answer as JSON of the shape the call expects. Magento labels every answer
+ * application/json; an answer labelled otherwise (a login or maintenance page) is not read.
+ */
 function parseJson<T>(response: HttpResponse, c: MagentoCall): T {
-  try {
-    return response.json<T>();
-  } catch {
-    throw unexpectedAnswer(c.doing, 'JSON', c.record);
+  const request = `${c.method} /V1${c.path}`;
+  const type = response.headers['content-type'];
+  const contentType = Array.isArray(type) ? type[0] : type;
+  if (contentType !== undefined && !/json/i.test(contentType)) {
+    throw unexpectedAnswer(c.doing, c.expect?.what ?? 'JSON', c.record, `${request} answered content of type ${contentType.split(';')[0]!.trim()}`);
   }
+  if (response.body.length === 0) throw unexpectedAnswer(c.doing, c.expect?.what ?? 'JSON', c.record, `${request} answered an empty body`);
+  let value: unknown;
+  try {
+    value = response.json<unknown>();
+  } catch {
+    throw unexpectedAnswer(c.doing, c.expect?.what ?? 'JSON', c.record, `${request} answered text that is not JSON`);
+  }
+  if (c.expect && !c.expect.schema.safeParse(value).success) {
+    throw unexpectedAnswer(c.doing, c.expect.what, c.record, `${request} answered JSON of another shape`);
+  }
+  return value as T;
 }
 
 function authHint(settings: MagentoSettings): string | undefined {

@@ -121,6 +121,9 @@ export const magentoSettingsSchema = z
       .describe('Store code of product and stock writes. "all" writes global values; a store view code writes store-view overrides for every field sent (docs/contracts/magento.md#base-paths-store-codes-and-scope).'),
     tls: tlsSchema.default(tlsSchema.parse({})),
     timeouts: timeoutsSchema.default(timeoutsSchema.parse({})),
+    maxResponseBytes: positiveWholeNumber()
+      .default(64 * 1024 * 1024)
+      .describe('Largest answer read from Magento, in bytes (default 64 MiB). A larger answer is cut off while it streams in and the read fails (retried later), so a runaway or hostile answer cannot exhaust the memory.'),
     maxConcurrent: positiveWholeNumber().default(4).describe('Requests in flight at once. Hosted shops start refusing (429) beyond a handful.'),
     retry: retrySchema.default(retrySchema.parse({})),
     pageSize: positiveWholeNumber().pipe(z.number().max(300, { error: 'expected at most 300 (Magento refuses larger pages)' })).default(100).describe('searchCriteria[pageSize] of list reads (Magento caps it at 300).'),

@@ -98,9 +98,9 @@ export function errorFromResponse(response: HttpResponse, context: ErrorContext)
 }
 
 /** An answer with a shape the connector cannot read (a proxy page with status 200, a changed API). */
-export function unexpectedAnswer(doing: string, what: string, record?: ErrorRecord): SyncError {
+export function unexpectedAnswer(doing: string, what: string, record?: ErrorRecord, detail?: string): SyncError {
   return new SyncError('transient', {
-    sentence: `${doing}: Magento's answer was not ${what}. A proxy or maintenance page may have answered; it will be retried later.`,
+    sentence: `${doing}: Magento's answer was not ${what}${detail ? ` (${detail})` : ''}. A proxy, a login or a maintenance page may have answered; nothing was read from it and it will be retried later.`,
     target: TARGET,
     ...(record && { record }),
   });

@@ -13,6 +13,7 @@ import { decFromJson, ZERO } from '../../core/decimal.js';
 import { asShopInvoiceId, asShopOrderId, type ShopInvoice, type ShopInvoiceId, type ShopOrderId } from '../../core/model.js';
 import type { MagentoClient } from './client.js';
 import type { MagentoSettings } from './config.js';
+import { EXPECT } from './answers.js';
 import { TARGET, unexpectedAnswer } from './errors.js';
 import { fromMagentoUtc, type Json } from './orders.js';
 import { keysetPages } from './paging.js';
@@ -24,11 +25,25 @@ const idPath = (id: string): string => encodeURIComponent(id);
 export const MODULE_INSTALL_HINT =
   'Install the icsync Magento module on the shop: composer require icsync/module-erp-sync, bin/magento module:enable Icsync_ErpSync, bin/magento setup:upgrade (docs/magento-module.md).';
 
+/** The invoice's grand_total; another value fails this invoice with a sentence naming it, the field and the value. */
+function invoiceAmount(raw: Json): ReturnType<typeof decFromJson> {
+  try {
+    return decFromJson(raw.grand_total);
+  } catch (error) {
+    throw businessError({
+      sentence: `Invoice ${String(raw.increment_id ?? raw.entity_id)} of order ${String(raw.order_id)} could not be read: its grand_total is ${JSON.stringify(raw.grand_total)}, which is not a finite number. Check the invoice in Magento.`,
+      target: TARGET,
+      record: { kind: 'invoice', key: String(raw.entity_id), field: 'grand_total' },
+      cause: error,
+    });
+  }
+}
+
 export function toShopInvoice(raw: Json, comments: string[]): ShopInvoice {
   const invoice: ShopInvoice = {
     id: asShopInvoiceId(raw.entity_id as number),
     orderId: asShopOrderId(raw.order_id as number),
-    grandTotal: raw.grand_total === undefined || raw.grand_total === null ? ZERO : decFromJson(raw.grand_total),
+    grandTotal: raw.grand_total === undefined || raw.grand_total === null ? ZERO : invoiceAmount(raw),
     comments,
   };
   if (typeof raw.increment_id === 'string') invoice.incrementId = raw.increment_id;
@@ -61,7 +76,7 @@ export function createInvoicePort(client: MagentoClient, settings: MagentoSettin
       idOf: (raw) => Number(raw.entity_id),
       fetchPage: async (filterGroups, pageSize) => {
         const page = await client.call<{ items?: Json[]; total_count?: number }>({
-          method: 'GET', path: '/invoices', repeatable: true, record, route: 'GET /V1/invoices', doing: `listing the invoices of order ${orderId}`,
+          method: 'GET', path: '/invoices', repeatable: true, record, route: 'GET /V1/invoices', doing: `listing the invoices of order ${orderId}`, expect: EXPECT.invoiceSearch,
           query: searchCriteriaQuery({ filterGroups, sortOrders: [{ field: 'entity_id', direction: 'ASC' }], pageSize, currentPage: 1 }),
         });
         return { items: page.items ?? [], ...(typeof page.total_count === 'number' && { total_count: page.total_count }) };
@@ -82,7 +97,7 @@ export function createInvoicePort(client: MagentoClient, settings: MagentoSettin
             (
               await client.call<{ items?: Json[] }>({
                 method: 'GET', path: `/invoices/${idPath(String(raw.entity_id))}/comments`, repeatable: true, record,
-                route: 'GET /V1/invoices/{id}/comments', doing: `reading the comments of invoice ${String(raw.entity_id)}`,
+                route: 'GET /V1/invoices/{id}/comments', doing: `reading the comments of invoice ${String(raw.entity_id)}`, expect: EXPECT.commentSearch,
               })
             ).items,
           );
@@ -140,7 +155,7 @@ export function createInvoicePort(client: MagentoClient, settings: MagentoSettin
   async function listInvoiceAttachments(invoiceId: ShopInvoiceId): Promise<{ attachmentId: string; fileName: string; size: number }[]> {
     const list = await client.call<unknown>({
       method: 'GET', path: `/icsync/invoices/${idPath(invoiceId)}/attachments`, repeatable: true, record: { kind: 'invoice', key: invoiceId },
-      route: 'GET /V1/icsync/invoices/{id}/attachments', doing: `listing the attachments of invoice ${invoiceId}`,
+      route: 'GET /V1/icsync/invoices/{id}/attachments', doing: `listing the attachments of invoice ${invoiceId}`, expect: EXPECT.attachments,
     });
     if (!Array.isArray(list)) throw unexpectedAnswer(`listing the attachments of invoice ${invoiceId}`, 'a list');
     return (list as Json[]).map((a) => ({ attachmentId: String(a.attachment_id), fileName: String(a.file_name), size: Number(a.size) }));

@@ -8,6 +8,7 @@ import { asShopOrderId, type ShopOrder, type ShopOrderId } from '../../core/mode
 import type { ShopPort } from '../../core/ports.js';
 import type { MagentoClient } from './client.js';
 import type { MagentoSettings } from './config.js';
+import { EXPECT } from './answers.js';
 import { TARGET } from './errors.js';
 import { normaliseOrder, type Json } from './orders.js';
 import { keysetPages } from './paging.js';
@@ -31,7 +32,7 @@ export function createOrderPort(client: MagentoClient, settings: MagentoSettings
 
   const search = (filterGroups: Filter[][], pageSize: number, doing: string) =>
     client.call<{ items?: Json[]; total_count?: number }>({
-      method: 'GET', path: '/orders', repeatable: true, route: 'GET /V1/orders', doing,
+      method: 'GET', path: '/orders', repeatable: true, route: 'GET /V1/orders', doing, expect: EXPECT.orderSearch,
       query: searchCriteriaQuery({ filterGroups, sortOrders: [{ field: 'entity_id', direction: 'ASC' }], pageSize, currentPage: 1 }),
     });
 
@@ -70,7 +71,7 @@ export function createOrderPort(client: MagentoClient, settings: MagentoSettings
   async function getOrder(id: ShopOrderId): Promise<ShopOrder> {
     const raw = await client.call<Json>({
       method: 'GET', path: `/orders/${encodeURIComponent(id)}`, repeatable: true, record: { kind: 'order', key: id },
-      route: 'GET /V1/orders/{id}', doing: `reading order ${id} from Magento`,
+      route: 'GET /V1/orders/{id}', doing: `reading order ${id} from Magento`, expect: EXPECT.order,
     });
     return normalise(raw);
   }
@@ -92,7 +93,7 @@ export function createOrderPort(client: MagentoClient, settings: MagentoSettings
 
   async function countOrders(): Promise<number | undefined> {
     const page = await client.call<{ total_count?: number }>({
-      method: 'GET', path: '/orders', repeatable: true, route: 'GET /V1/orders', doing: 'checking the connection to Magento',
+      method: 'GET', path: '/orders', repeatable: true, route: 'GET /V1/orders', doing: 'checking the connection to Magento', expect: EXPECT.orderSearch,
       query: searchCriteriaQuery({ pageSize: 1, currentPage: 1 }),
     });
     return page.total_count;

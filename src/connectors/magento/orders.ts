@@ -25,8 +25,20 @@ export interface NormaliseOptions {
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : typeof value === 'number' ? String(value) : undefined);
-const amount = (value: unknown): Decimal => (value === undefined || value === null ? ZERO : decFromJson(value));
-const optionalAmount = (value: unknown): Decimal | undefined => (value === undefined || value === null ? undefined : decFromJson(value));
+/**
+ * A number of the order. A value that is not one (`"abc"`, or `1e400`, which JSON.parse makes
+ * Infinity) fails the order with a sentence naming the field and the value.
+ */
+function readAmount(value: unknown, field: string): Decimal {
+  try {
+    return decFromJson(value);
+  } catch {
+    const shown = typeof value === 'number' ? String(value) : JSON.stringify(value);
+    throw new Error(`${field} is ${shown.slice(0, 60)}, which is not a finite number`);
+  }
+}
+const amount = (value: unknown, field = 'an amount'): Decimal => (value === undefined || value === null ? ZERO : readAmount(value, field));
+const optionalAmount = (value: unknown, field = 'an amount'): Decimal | undefined => (value === undefined || value === null ? undefined : readAmount(value, field));
 const truthy = (value: unknown): boolean => value === 1 || value === true || value === '1';
 
 /**
@@ -70,14 +82,15 @@ const ORIGINS: Record<string, ShopOrderLine['origin']> = { simple: 'simple', con
 
 /** One line from the row that carries the money; `identity` gives SKU and name (a configurable's child). */
 function lineFrom(priced: Json, identity: Json, origin: ShopOrderLine['origin']): ShopOrderLine {
-  const quantity = amount(priced.qty_ordered);
-  const unitPrice = amount(priced.price);
-  const taxAmount = amount(priced.tax_amount);
-  const rowTotal = optionalAmount(priced.row_total) ?? mul(unitPrice, quantity);
-  const rowTotalInclTax = optionalAmount(priced.row_total_incl_tax) ?? add(rowTotal, taxAmount);
-  const unitPriceInclTax = optionalAmount(priced.price_incl_tax) ?? (isZero(quantity) ? unitPrice : round(div(rowTotalInclTax, quantity), 4));
+  const at = (name: string) => `item ${str(priced.sku) ?? String(priced.item_id)} ${name}`;
+  const quantity = amount(priced.qty_ordered, at('qty_ordered'));
+  const unitPrice = amount(priced.price, at('price'));
+  const taxAmount = amount(priced.tax_amount, at('tax_amount'));
+  const rowTotal = optionalAmount(priced.row_total, at('row_total')) ?? mul(unitPrice, quantity);
+  const rowTotalInclTax = optionalAmount(priced.row_total_incl_tax, at('row_total_incl_tax')) ?? add(rowTotal, taxAmount);
+  const unitPriceInclTax = optionalAmount(priced.price_incl_tax, at('price_incl_tax')) ?? (isZero(quantity) ? unitPrice : round(div(rowTotalInclTax, quantity), 4));
   // A bundle parent row carries no tax_percent; derive it from the amounts when they allow.
-  const taxPercent = optionalAmount(priced.tax_percent) ?? (isZero(rowTotal) || isZero(taxAmount) ? ZERO : round(mul(div(taxAmount, sub(rowTotal, abs(amount(priced.discount_amount)))), '100' as Decimal), 2));
+  const taxPercent = optionalAmount(priced.tax_percent, at('tax_percent')) ?? (isZero(rowTotal) || isZero(taxAmount) ? ZERO : round(mul(div(taxAmount, sub(rowTotal, abs(amount(priced.discount_amount, at('discount_amount'))))), '100' as Decimal), 2));
   return {
     shopItemId: String(priced.item_id),
     sku: asSku(str(identity.sku) ?? str(priced.sku) ?? ''),
@@ -85,7 +98,7 @@ function lineFrom(priced: Json, identity: Json, origin: ShopOrderLine['origin'])
     quantity,
     unitPrice,
     unitPriceInclTax,
-    discountAmount: abs(amount(priced.discount_amount)),
+    discountAmount: abs(amount(priced.discount_amount, at('discount_amount'))),
     taxPercent,
     taxAmount,
     rowTotal,
@@ -110,7 +123,7 @@ function linesOf(rows: Json[], options: NormaliseOptions): ShopOrderLine[] {
     if (type === 'configurable') {
       // The parent row's SKU is already the child's; the child row names the variant.
       lines.push(lineFrom(row, children[0] ?? row, 'configurable'));
-    } else if (type === 'bundle' && options.bundles === 'children' && children.length > 0 && children.some((c) => !isZero(amount(c.row_total)))) {
+    } else if (type === 'bundle' && options.bundles === 'children' && children.length > 0 && children.some((c) => !isZero(amount(c.row_total, `item ${String(c.sku)} row_total`)))) {
       // Priced by its children (dynamic price) is a property of this bundle line alone: another
       // bundle of the same order may carry a fixed price on its own row and stays one line.
       for (const child of children) lines.push({ ...lineFrom(child, child, 'bundle-child'), bundleItemId: String(row.item_id) });
@@ -124,7 +137,7 @@ function linesOf(rows: Json[], options: NormaliseOptions): ShopOrderLine[] {
 /** Whether every top-level row reached `field` (qty_shipped / qty_invoiced) for what was not canceled. */
 function allDone(rows: Json[], field: string, only: (row: Json) => boolean): boolean {
   const relevant = rows.filter((row) => (row.parent_item_id === undefined || row.parent_item_id === null) && only(row));
-  return relevant.every((row) => cmp(amount(row[field]), sub(amount(row.qty_ordered), amount(row.qty_canceled))) >= 0);
+  return relevant.every((row) => cmp(amount(row[field], `item ${String(row.sku)} ${field}`), sub(amount(row.qty_ordered, `item ${String(row.sku)} qty_ordered`), amount(row.qty_canceled, `item ${String(row.sku)} qty_canceled`))) >= 0);
 }
 
 export function normaliseOrder(raw: Json, options: NormaliseOptions): ShopOrder {
@@ -137,8 +150,8 @@ export function normaliseOrder(raw: Json, options: NormaliseOptions): ShopOrder 
   const state = str(raw.state) ?? '';
   const finished = state === 'complete' || state === 'closed';
 
-  const shippingAmount = amount(raw.shipping_amount);
-  const shippingTax = amount(raw.shipping_tax_amount);
+  const shippingAmount = amount(raw.shipping_amount, 'shipping_amount');
+  const shippingTax = amount(raw.shipping_tax_amount, 'shipping_tax_amount');
   const order: ShopOrder = {
     id: asShopOrderId(raw.entity_id as number),
     number: asShopOrderNumber(str(raw.increment_id) ?? String(raw.entity_id)),
@@ -154,19 +167,19 @@ export function normaliseOrder(raw: Json, options: NormaliseOptions): ShopOrder 
     },
     lines: linesOf(rows, options),
     totals: {
-      subtotal: amount(raw.subtotal),
-      discount: abs(amount(raw.discount_amount)),
+      subtotal: amount(raw.subtotal, 'subtotal'),
+      discount: abs(amount(raw.discount_amount, 'discount_amount')),
       shipping: shippingAmount,
-      shippingInclTax: optionalAmount(raw.shipping_incl_tax) ?? add(shippingAmount, shippingTax),
+      shippingInclTax: optionalAmount(raw.shipping_incl_tax, 'shipping_incl_tax') ?? add(shippingAmount, shippingTax),
       shippingTax,
       // Stored positive by Magento, but a module writing it negative is read the same [M].
-      shippingDiscount: abs(amount(raw.shipping_discount_amount)),
-      shippingDiscountTaxCompensation: amount(raw.shipping_discount_tax_compensation_amount),
-      discountTaxCompensation: amount(raw.discount_tax_compensation_amount),
-      tax: amount(raw.tax_amount),
-      grandTotal: amount(raw.grand_total),
+      shippingDiscount: abs(amount(raw.shipping_discount_amount, 'shipping_discount_amount')),
+      shippingDiscountTaxCompensation: amount(raw.shipping_discount_tax_compensation_amount, 'shipping_discount_tax_compensation_amount'),
+      discountTaxCompensation: amount(raw.discount_tax_compensation_amount, 'discount_tax_compensation_amount'),
+      tax: amount(raw.tax_amount, 'tax_amount'),
+      grandTotal: amount(raw.grand_total, 'grand_total'),
     },
-    baseGrandTotal: amount(raw.base_grand_total),
+    baseGrandTotal: amount(raw.base_grand_total, 'base_grand_total'),
     shipped: finished || (!truthy(raw.is_virtual) && allDone(rows, 'qty_shipped', (row) => !truthy(row.is_virtual))),
     invoiced: finished || allDone(rows, 'qty_invoiced', () => true),
   };

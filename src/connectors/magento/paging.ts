@@ -8,6 +8,8 @@
  * and on a page that brings no id above the last one (a server ignoring the filter): it can
  * never loop. Rows are de-duplicated by id.
  */
+import { transientError } from '../../core/errors.js';
+import { TARGET } from './errors.js';
 import type { Filter } from './search-criteria.js';
 
 export interface KeysetPage<T> {
@@ -31,6 +33,13 @@ export async function* keysetPages<T>(options: KeysetOptions<T>): AsyncGenerator
   for (;;) {
     const groups = [...options.filterGroups, [{ field: idField, value: lastId, condition: 'gt' as const }]];
     const page = await options.fetchPage(groups, options.pageSize);
+    // More rows than asked for is not a page Magento writes: a proxy or a changed API answered.
+    if (page.items.length > options.pageSize) {
+      throw transientError({
+        target: TARGET,
+        sentence: `Magento answered a page of ${page.items.length} rows to a request for at most ${options.pageSize}; the page was refused and nothing was read from it. It will be retried later.`,
+      });
+    }
     const seen = new Set<number>();
     const fresh: T[] = [];
     for (const item of page.items) {

@@ -11,6 +11,7 @@ import type { BulkWriter } from './bulk.js';
 import type { MagentoClient } from './client.js';
 import { mapLimited } from './concurrency.js';
 import type { MagentoSettings } from './config.js';
+import { EXPECT } from './answers.js';
 import { TARGET } from './errors.js';
 import { jsonDecimal } from './json.js';
 import { searchCriteriaQuery } from './search-criteria.js';
@@ -70,7 +71,7 @@ export function createProductPort(client: MagentoClient, settings: MagentoSettin
   async function lookup(skus: Sku[], filter: { value: string; condition: 'in' | 'eq' }): Promise<MagentoProduct[]> {
     const query = searchCriteriaQuery({ filterGroups: [[{ field: 'sku', ...filter }]], pageSize: Math.min(300, Math.max(skus.length, 1)), currentPage: 1 });
     const page = await client.call<{ items?: MagentoProduct[] }>({
-      method: 'GET', path: '/products', query, repeatable: true, route: 'GET /V1/products', doing: `looking up ${skus.length} product(s) in Magento`,
+      method: 'GET', path: '/products', query, repeatable: true, route: 'GET /V1/products', doing: `looking up ${skus.length} product(s) in Magento`, expect: EXPECT.productSearch,
     });
     return page.items ?? [];
   }

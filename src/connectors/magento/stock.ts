@@ -13,6 +13,7 @@ import type { BulkWriter } from './bulk.js';
 import type { MagentoClient } from './client.js';
 import { chunk, mapLimited } from './concurrency.js';
 import type { MagentoSettings } from './config.js';
+import { EXPECT } from './answers.js';
 import { TARGET } from './errors.js';
 import { jsonDecimal } from './json.js';
 import { searchCriteriaQuery } from './search-criteria.js';
@@ -73,7 +74,7 @@ export function createStockPort(client: MagentoClient, settings: MagentoSettings
     const sku = encodeURIComponent(row.sku);
     try {
       const item = await client.call<{ item_id?: number }>({
-        method: 'GET', path: `/stockItems/${sku}`, scope: 'write', repeatable: true, record, route: 'GET /V1/stockItems/{sku}', doing: `reading the stock item of ${row.sku}`,
+        method: 'GET', path: `/stockItems/${sku}`, scope: 'write', repeatable: true, record, route: 'GET /V1/stockItems/{sku}', doing: `reading the stock item of ${row.sku}`, expect: EXPECT.stockItem,
       });
       if (typeof item.item_id !== 'number') throw businessError({ sentence: `Magento returned no stock item id for ${row.sku}.`, target: TARGET, record });
       await client.call({
@@ -123,7 +124,7 @@ export function createStockPort(client: MagentoClient, settings: MagentoSettings
     for (let page = 1; page <= 100; page++) {
       const answer = await client.call<{ items?: { source_code: string; name?: string; enabled?: boolean | number }[]; total_count?: number }>({
         method: 'GET', path: '/inventory/sources', query: searchCriteriaQuery({ pageSize: 100, currentPage: page }), repeatable: true,
-        route: 'GET /V1/inventory/sources', doing: 'listing the MSI sources',
+        route: 'GET /V1/inventory/sources', doing: 'listing the MSI sources', expect: EXPECT.sourceSearch,
       });
       const items = answer.items ?? [];
       for (const source of items) {

@@ -41,6 +41,14 @@ export interface HttpClientOptions {
   secrets?: readonly string[];
   /** How long an idle connection is kept open. */
   keepAliveMs?: number;
+  /**
+   * Largest answer body read, in bytes. The body is read as a stream and the read is aborted as
+   * soon as it passes this (or at once when Content-Length announces more), so a runaway answer
+   * can never fill the memory. Default 64 MiB.
+   */
+  maxResponseBytes?: number;
+  /** The setting that holds `maxResponseBytes`, named in the error, e.g. `erp.icenter.maxResponseBytes`. */
+  maxResponseSetting?: string;
 }
 
 export interface RequestEvent {
@@ -97,6 +105,7 @@ export const HTTP_DEFAULTS = {
   retry: { maxAttempts: 4, baseDelayMs: 250, maxDelayMs: 10_000, maxRetryAfterMs: 30_000 },
   circuitBreaker: { failureThreshold: 5, halfOpenAfterMs: 30_000 },
   keepAliveMs: 30_000,
+  maxResponseBytes: 64 * 1024 * 1024,
 } as const;
 
 /** An answer with a status that passes with time; thrown inside one attempt so the breaker counts it. */
@@ -161,7 +170,36 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   });
   breaker.onReset(() => log?.info(`circuit closed for ${name}: calls resumed`));
 
-  async function sendOnce(method: string, req: HttpRequest, pathAndQuery: string, headers: Record<string, string>, fence: WriteFence | undefined): Promise<HttpResponse> {
+  const maxResponseBytes = options.maxResponseBytes ?? HTTP_DEFAULTS.maxResponseBytes;
+  const maxResponseSetting = options.maxResponseSetting ?? `${name}.maxResponseBytes`;
+
+  /** The body, read chunk by chunk; past the cap the stream is destroyed (the socket with it) and nothing more is held. */
+  async function readCapped(answer: Dispatcher.ResponseData, method: string, shownPath: string, record: ErrorRecord | undefined): Promise<Buffer> {
+    const tooLarge = (seen: string) => {
+      // undici reports the abort of the request as an error on the body: it is ours, so swallowed.
+      answer.body.on('error', () => undefined);
+      answer.body.destroy();
+      return transientError({
+        target: name,
+        ...(record && { record }),
+        sentence:
+          `${name}'s answer to ${method} ${shownPath} is larger than ${maxResponseSetting} (${formatBytes(maxResponseBytes)}; ${seen}), so it was not read. ` +
+          `A proxy or a broken server may be answering; if the answer is genuine, raise ${maxResponseSetting}. It will be retried later.`,
+      });
+    };
+    const announced = Number(answer.headers['content-length']);
+    if (Number.isFinite(announced) && announced > maxResponseBytes) throw tooLarge(`Content-Length ${announced}`);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of answer.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxResponseBytes) throw tooLarge(`more than ${size} bytes arrived`);
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, size);
+  }
+
+  async function sendOnce(method: string, req: HttpRequest, pathAndQuery: string, headers: Record<string, string>, shownPath: string, fence: WriteFence | undefined): Promise<HttpResponse> {
     if (fence) {
       // Inside the connection slot, so a write that queued behind others is checked when it really leaves.
       try {
@@ -171,7 +209,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
     }
     const answer = await pool.request({ method: method as Dispatcher.HttpMethod, path: pathAndQuery, headers, body: req.body ?? null, signal: req.signal ?? null });
-    const body = Buffer.from(await answer.body.arrayBuffer());
+    const body = await readCapped(answer, method, shownPath, req.record);
     const response = makeResponse(answer.statusCode, answer.headers, body);
     if (isRetryableStatus(response.status)) throw new RetryableAnswer(response);
     return response;
@@ -192,7 +230,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       let response: HttpResponse | undefined;
       let failure: unknown;
       try {
-        response = await breaker.execute(() => limiter.execute(() => sendOnce(method, req, pathAndQuery, headers, fence)));
+        response = await breaker.execute(() => limiter.execute(() => sendOnce(method, req, pathAndQuery, headers, shownPath, fence)));
       } catch (error) {
         failure = error;
       }
@@ -251,6 +289,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 }
 
 const isReadMethod = (method: string): boolean => method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+
+function formatBytes(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
+}
 
 function makeResponse(status: number, headers: HttpResponse['headers'], body: Buffer): HttpResponse {
   return {

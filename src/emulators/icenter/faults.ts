@@ -8,9 +8,26 @@
  */
 import { makeRng } from './seed-generator.js';
 
-export type FaultKind = 'latency' | 'status' | 'timeout' | 'reset' | 'htmlProxyError' | 'malformedXml' | 'lostAnswer' | 'warning';
+import type { ServerResponse } from 'node:http';
+import { once } from 'node:events';
 
-const KINDS: readonly FaultKind[] = ['latency', 'status', 'timeout', 'reset', 'htmlProxyError', 'malformedXml', 'lostAnswer', 'warning'];
+export type FaultKind = 'latency' | 'status' | 'timeout' | 'reset' | 'htmlProxyError' | 'malformedXml' | 'lostAnswer' | 'warning' | 'answer';
+
+const KINDS: readonly FaultKind[] = ['latency', 'status', 'timeout', 'reset', 'htmlProxyError', 'malformedXml', 'lostAnswer', 'warning', 'answer'];
+
+/**
+ * For `answer`: what a proxy, a login page or a broken server answers instead of iCenter
+ * (before the request is handled). `text` is sent as is; `repeat` streams `head`, then `row`
+ * `times` times, then `tail`, without holding the body in memory (a 200 MB answer costs nothing here).
+ */
+export interface FaultAnswer {
+  /** Default 200. */
+  status?: number;
+  /** Default `application/xml; charset=utf-8`; '' sends no Content-Type. */
+  contentType?: string;
+  text?: string;
+  repeat?: { head: string; row: string; times: number; tail: string };
+}
 
 export interface FaultRule {
   /** Case-insensitive substring of the path after `/iCenterAPI/` (e.g. `Order/AddOrder`); omitted or `*` = every route. */
@@ -30,6 +47,8 @@ export interface FaultRule {
   latencyMs?: number;
   /** For `timeout`: how long the request is held before the socket is dropped (default 120 s). */
   timeoutMs?: number;
+  /** For `answer`: the answer sent instead of iCenter's. */
+  answer?: FaultAnswer;
   /** 0..1, default 1. */
   rate?: number;
   /** Fire at most this many more times; omitted = unlimited. */
@@ -89,6 +108,31 @@ export const HTML_PROXY_ERROR = `<!DOCTYPE html>
 <div id="content"><fieldset><h2>502 - Web server received an invalid response while acting as a gateway or proxy server.</h2>
 <h3>There is a problem with the page you are looking for, and it cannot be displayed. When the Web server (while acting as a gateway or proxy) contacted the upstream content server, it received an invalid response from the content server.</h3>
 </fieldset></div></body></html>`;
+
+/** Sends a fault `answer`, streaming a repeated body chunk by chunk with backpressure; stops when the client goes away. */
+export async function sendFaultAnswer(res: ServerResponse, answer: FaultAnswer): Promise<number> {
+  const status = answer.status ?? 200;
+  const contentType = answer.contentType ?? 'application/xml; charset=utf-8';
+  const headers: Record<string, string> = contentType === '' ? {} : { 'content-type': contentType };
+  if (!answer.repeat) {
+    const bytes = Buffer.from(answer.text ?? '', 'utf8');
+    res.writeHead(status, { ...headers, 'content-length': String(bytes.length) });
+    res.end(bytes);
+    return status;
+  }
+  const { head, row, times, tail } = answer.repeat;
+  res.writeHead(status, headers);
+  // Rows go out in chunks of about 64 KiB.
+  const perChunk = Math.max(1, Math.floor(65_536 / Math.max(1, Buffer.byteLength(row))));
+  const chunk = row.repeat(perChunk);
+  if (!res.write(head) && !res.destroyed) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+  for (let sent = 0; sent < times && !res.destroyed; sent += perChunk) {
+    const part = sent + perChunk <= times ? chunk : row.repeat(times - sent);
+    if (!res.write(part) && !res.destroyed) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+  }
+  if (!res.destroyed) res.end(tail);
+  return status;
+}
 
 /** Cuts a well-formed document in the middle of an element, as a dropped proxy stream would. */
 export function malform(xml: string): string {

@@ -14,7 +14,7 @@ import { makeStampClock } from './clock.js';
 import { customersView, invoicesView, invoiceView, ordersView } from './admin-views.js';
 import { encodeText, headerBytes } from './encoding.js';
 import { elementXml, group } from './xml.js';
-import { FaultInjector, HTML_PROXY_ERROR, malform } from './faults.js';
+import { FaultInjector, HTML_PROXY_ERROR, malform, sendFaultAnswer } from './faults.js';
 import type { FaultConfig, FaultRule } from './faults.js';
 import { aspNetError, errorsNode, makeQuery } from './http.js';
 import type { Ctx, EmulatorEvents, Reply } from './http.js';
@@ -208,6 +208,9 @@ export async function startIcenterEmulator(options: IcenterEmulatorOptions = {})
       }, fault.timeoutMs ?? 120_000);
       timers.add(timer);
       return finish('timeout');
+    }
+    if (fault?.kind === 'answer') {
+      return finish(await sendFaultAnswer(res, fault.answer ?? {}));
     }
     if (fault?.kind === 'htmlProxyError') {
       const status = fault.status ?? 502;

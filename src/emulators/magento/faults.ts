@@ -3,7 +3,23 @@
  * page, 500 with a report id, connection resets, and a fixed-window rate limit. Rates use a
  * seeded RNG so a test run repeats exactly.
  */
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import { seededRng } from './util.js';
+
+/**
+ * What a proxy, a login page or a broken server answers instead of Magento (before the request
+ * is handled). `body` is sent as is; `repeat` streams `head`, then `row` `times` times, then
+ * `tail`, without holding the body in memory.
+ */
+export interface FaultAnswer {
+  /** Default 200. */
+  status?: number;
+  /** Default `application/json; charset=utf-8`; '' sends no Content-Type. */
+  contentType?: string;
+  body?: string;
+  repeat?: { head: string; row: string; times: number; tail: string };
+}
 
 export interface FaultRule {
   /** Glob on the API path after the store code, e.g. `/V1/orders*`; `*` = any. */
@@ -16,6 +32,8 @@ export interface FaultRule {
   html?: boolean;
   /** Destroy the socket without an answer. */
   reset?: boolean;
+  /** Answer this instead (any status, any body, a streamed huge one): see FaultAnswer. */
+  answer?: FaultAnswer;
   /**
    * With `reset` or `status`: run the request first, so it takes effect, then lose its answer
    * (reset) or answer with the fault instead — the timeout or proxy error after Magento did the
@@ -46,6 +64,7 @@ export interface FaultConfig {
 export type FaultAction =
   | { kind: 'none'; latencyMs: number }
   | { kind: 'reset'; latencyMs: number; afterHandler: boolean }
+  | { kind: 'answer'; latencyMs: number; afterHandler: false; answer: FaultAnswer }
   | { kind: 'respond'; latencyMs: number; afterHandler: boolean; status: number; headers: Record<string, string>; body: string; contentType: string };
 
 interface LiveRule extends FaultRule {
@@ -108,10 +127,35 @@ export class FaultInjector {
       latencyMs += rule.latencyMs ?? 0;
       const afterHandler = rule.afterHandler === true;
       if (rule.reset) return { kind: 'reset', latencyMs, afterHandler };
+      if (rule.answer) return { kind: 'answer', latencyMs, afterHandler: false, answer: rule.answer };
       if (rule.status !== undefined) return { latencyMs, afterHandler, ...respond(rule) };
     }
     return { kind: 'none', latencyMs };
   }
+}
+
+/** Sends a fault answer, streaming a repeated body with backpressure; stops when the client goes away. */
+export async function sendFaultAnswer(res: ServerResponse, answer: FaultAnswer): Promise<number> {
+  const status = answer.status ?? 200;
+  const contentType = answer.contentType ?? 'application/json; charset=utf-8';
+  const headers: Record<string, string> = contentType === '' ? {} : { 'content-type': contentType };
+  if (!answer.repeat) {
+    const bytes = Buffer.from(answer.body ?? '', 'utf8');
+    res.writeHead(status, { ...headers, 'content-length': String(bytes.length) });
+    res.end(bytes);
+    return status;
+  }
+  const { head, row, times, tail } = answer.repeat;
+  res.writeHead(status, headers);
+  const perChunk = Math.max(1, Math.floor(65_536 / Math.max(1, Buffer.byteLength(row))));
+  const chunk = row.repeat(perChunk);
+  if (!res.write(head) && !res.destroyed) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+  for (let sent = 0; sent < times && !res.destroyed; sent += perChunk) {
+    const part = sent + perChunk <= times ? chunk : row.repeat(times - sent);
+    if (!res.write(part) && !res.destroyed) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+  }
+  if (!res.destroyed) res.end(tail);
+  return status;
 }
 
 function respond(rule: FaultRule): Omit<Extract<FaultAction, { kind: 'respond' }>, 'latencyMs' | 'afterHandler'> {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { handleAdmin } from './admin.js';
 import { ATTACHMENT_DEFINITIONS } from './attachments.js';
 import { aclDenied, MagentoHttpError, routeNotFound, internalError, badRequest } from './errors.js';
-import { FaultInjector } from './faults.js';
+import { FaultInjector, sendFaultAnswer } from './faults.js';
 import { verifyOauth, parseOauthHeader } from './oauth.js';
 import type { IntegrationCredentials, ResolvedSettings } from './options.js';
 import { parseStr } from './query.js';
@@ -248,6 +248,10 @@ export class EmulatorRuntime {
       if (fault.kind !== 'none' && fault.afterHandler) {
         // The work is done and stays done whatever its outcome; only the answer is lost.
         await this.dispatch(req, method, rawUrl, resolved, query, bodyText, (p) => { principal = p; }).catch(() => undefined);
+      }
+      if (fault.kind === 'answer') {
+        status = await sendFaultAnswer(res, fault.answer);
+        return;
       }
       if (fault.kind === 'reset') {
         req.socket.destroy();
