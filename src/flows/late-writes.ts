@@ -26,7 +26,9 @@ interface LateOrder {
 
 function duplicateSentence(ctx: FlowContext, orderNumber: string, recorded: LateOrder, late: LateOrder): string {
   const erp = erpLabel(ctx);
-  return `Order ${orderNumber}: ${erp} has two orders for it, ${recorded.displayNumber} (key ${recorded.erpKey}, recorded by icsync) and ${late.displayNumber} (key ${late.erpKey}, sent by a process that had lost the record while it was paused). Cancel ${late.displayNumber} in ${erp} (or whichever was not processed further), then retry the order to accept the recorded one.`;
+  // The key is named only where the ERP shows its documents under another number.
+  const named = (doc: { displayNumber: string; erpKey: string }) => (doc.displayNumber === doc.erpKey ? doc.displayNumber : `${doc.displayNumber} (key ${doc.erpKey})`);
+  return `Order ${orderNumber}: ${erp} has two orders for it, ${named(recorded)} recorded by icsync, and ${named(late)} sent by a process that had lost the record while it was paused. Cancel ${late.displayNumber} in ${erp} (or whichever was not processed further), then retry the order to accept the recorded one.`;
 }
 
 async function holdForPerson(ctx: FlowContext, row: LinkRow, sentence: string, documents: LateOrder[]): Promise<void> {
@@ -46,7 +48,7 @@ export async function recordLateOrder(ctx: FlowContext, row: LinkRow, created: E
   const late = { erpKey: created.key, displayNumber: created.displayNumber };
   await ledger.appendEvent(row.id, {
     type: LATE_WRITE,
-    message: `${erpLabel(ctx)} order ${created.displayNumber} (key ${created.key}) was sent by ${ctx.owner} after another process had taken the record over`,
+    message: `${erpLabel(ctx)} order ${created.displayNumber === created.key ? created.key : `${created.displayNumber} (key ${created.key})`} was sent by ${ctx.owner} after another process had taken the record over`,
     data: late,
   });
   ctx.logger.warn({ order: row.shopKey, erpKey: created.key }, `order ${row.shopKey ?? ''} was entered in ${erpLabel(ctx)} as ${created.displayNumber} after this process had lost the record; recorded on its timeline`);

@@ -161,7 +161,7 @@ suite('leases on PostgreSQL', () => {
       expect(erp).toHaveLength(2);
       const after = (await w.store.ledger.get('order', { shopKey: number }))!;
       expect(after.state).toBe('needs_attention');
-      for (const o of erp) expect(after.lastError).toContain(`${o.book} ${o.year}/${o.number}`);
+      for (const o of erp) expect(after.lastError).toContain(`${o.year}/${o.book}/${o.number}`);
       expect(after.lastError).toMatch(/^Order \d+: iCenter has two orders for it, /);
       expect((after.data as { resume?: string }).resume).toBe('in_erp');
       expect(await hasEvent(number, 'late_write')).toBe(true);
@@ -183,7 +183,7 @@ suite('leases on PostgreSQL', () => {
       expect(erp).toHaveLength(2);
       const after = (await w.store.ledger.get('order', { shopKey: number }))!;
       expect(after.state).toBe('needs_attention');
-      for (const o of erp) expect(after.lastError).toContain(`${o.book} ${o.year}/${o.number}`);
+      for (const o of erp) expect(after.lastError).toContain(`${o.year}/${o.book}/${o.number}`);
     }, 30_000);
 
     it('a write whose fence finds the row taken is not sent at all', async () => {

@@ -174,7 +174,7 @@ describe('orders as real shops make them: the ERP total is what the buyer paid',
       await run(w, 'orders');
       const flagged = await row(w, order.increment_id);
       expect(flagged.state).toBe('needs_attention');
-      expect(flagged.lastError).toMatch(new RegExp(`^Order ${order.increment_id} was canceled in the shop; its iCenter order VNK \\S+ is still open \\(flows\\.orders\\.onShopCancel: flag\\)\\. Cancel VNK \\S+ in iCenter, then skip this order \\(icsync skip order ${order.increment_id}\\)\\.$`));
+      expect(flagged.lastError).toMatch(new RegExp(`^Order ${order.increment_id} was canceled in the shop; its iCenter order \\S+ is still open \\(flows\\.orders\\.onShopCancel: flag\\)\\. Cancel \\S+ in iCenter, then skip this order \\(icsync skip order ${order.increment_id}\\)\\.$`));
       const doc = (await erpOrders(w)).filter((o) => o.orderReference === order.increment_id);
       expect(doc).toHaveLength(1);
       expect(doc[0]!.status).not.toBe('Preklicano');

@@ -1,5 +1,5 @@
 /**
- * The document each iCenter read expects (CONTRACT §1.2): its root element and, for list pages,
+ * The document each iCenter read expects (docs/contracts/icenter.md#xml): its root element and, for list pages,
  * its row element. A 2xx answer with any other root is not read (client.ts `readDocument`).
  * Roots the contract only infers are listed with their alternatives.
  */

@@ -61,7 +61,7 @@ export interface ReadOptions {
   probe?: boolean;
 }
 
-/** The envelopes a write answers with (CONTRACT §2), ArrayOfError included (a 2xx one is read as a rejection). */
+/** The envelopes a write answers with (docs/contracts/icenter.md#write-results), ArrayOfError included (a 2xx one is read as a rejection). */
 const WRITE_RESULT: Expected = { roots: ['CreateResult', 'UpdateResult', 'DeleteResult', 'CreateResultWithDocumentsKeys', 'UpdateResultWithDocumentsKeys', 'ArrayOfError'] };
 
 const rootAccepted = (root: string, roots: readonly string[]): boolean =>
@@ -168,7 +168,7 @@ export function createIcenterClient(settings: IcenterSettings, transport: Transp
       if (!answer) throw new Error('unreachable: a write accepts no missing status');
       const { response, text } = answer;
       failIfError(response, text, ctx);
-      // "HTTP 200 ni dokaz" (CONTRACT §2): only a result envelope says what happened. Anything
+      // "HTTP 200 ni dokaz" (docs/contracts/icenter.md#write-results): only a result envelope says what happened. Anything
       // else (a login page, an empty body) is transient; the write may have taken effect, which
       // the callers' look-up before a repeat (orders, customers) is there for.
       const parsed = readDocument(path, response, text, ctx, WRITE_RESULT, method);

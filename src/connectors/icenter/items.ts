@@ -19,7 +19,7 @@ function isActive(sales: XmlNode): boolean {
 }
 
 /**
- * CAP: WebPublish is a legacy D/N flag like IsActive (CONTRACT: `WebPublish` `N`); `true`/`false`
+ * CAP: WebPublish is a legacy D/N flag like IsActive (docs/contracts/icenter.md#items: `WebPublish` `N`); `true`/`false`
  * accepted too. Absent or unreadable: undefined, so the flow does not guess.
  */
 function webPublish(general: XmlNode): boolean | undefined {

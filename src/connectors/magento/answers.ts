@@ -1,5 +1,5 @@
 /**
- * The JSON each Magento read expects (CONTRACT §5, §9–§11). A 2xx answer that does not match is
+ * The JSON each Magento read expects (docs/contracts/magento.md: searchCriteria and paging, orders, customers, invoices). A 2xx answer that does not match is
  * not read (client.ts): a search result without its `items` array and `total_count`, or an
  * order without its id, is a proxy page or a changed API, never "nothing found". Only what icsync
  * relies on is checked; other fields pass as they are.
