@@ -7,6 +7,7 @@ import { Cron } from 'croner';
 import { z } from 'zod';
 import { decimalText, duration, flag, positiveWholeNumber, wholeNumber } from '../core/settings.js';
 import { erpConnectorSchema, shopConnectorSchema } from '../connectors/registry.js';
+import { EVENTS_DEFAULTS, eventsSchema } from '../bus/config.js';
 
 /** When a flow runs: every N (`every: 15m`) or on a cron expression (`cron: "*\/5 * * * *"`). */
 function isValidCron(pattern: string): boolean {
@@ -184,6 +185,7 @@ export const configSchema = z
         invoices: invoicesSchema.parse({}),
       }),
     worker: workerSchema.default(workerSchema.parse({})),
+    events: eventsSchema.default(EVENTS_DEFAULTS).describe('Event-driven mode (docs/EVENTS.md): off unless events.intake names a transport.'),
   })
   .strict();
 

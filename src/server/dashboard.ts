@@ -37,6 +37,8 @@ export const DASHBOARD_HTML = `<!doctype html>
 <h2>Flows</h2>
 <table id="flows"><thead><tr><th>Flow</th><th>Schedule</th><th>Last run (UTC)</th><th>Result</th><th>Counts</th><th>Lag</th><th>Next run (UTC)</th></tr></thead><tbody></tbody></table>
 
+<div id="events" class="muted"></div>
+
 <h2>Records that need a person <span class="muted" id="attention-count"></span></h2>
 <table id="attention"><thead><tr><th>Record</th><th>State</th><th>Reason</th><th>Updated (UTC)</th><th></th></tr></thead><tbody></tbody></table>
 
@@ -127,6 +129,9 @@ async function refresh() {
       cell(r, utc(f.nextRunAt));
       return r;
     }));
+    $('events').textContent = s.events
+      ? 'Events: intake ' + s.events.intake + ', ' + s.events.received + ' received (' + s.events.recorded + ' new orders); reconciliation found ' + s.events.missedByEvents + ' order(s) no event announced' + (s.events.publish === 'off' ? '' : '; publishing to ' + s.events.publish + ', ' + s.events.outboxBacklog + ' waiting in the outbox')
+      : '';
     $('attention-count').textContent = '(' + s.attention.length + ')';
     fill('attention', s.attention.length === 0
       ? [(() => { const r = document.createElement('tr'); cell(r, 'None.').colSpan = 5; return r; })()]

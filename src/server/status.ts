@@ -6,6 +6,7 @@
  */
 import { FLOW_NAMES, type Config, type FlowName } from '../config/index.js';
 import type { EntityKind, RunRow, StateCount, Store } from '../store/index.js';
+import { eventsStatus, type EventsStatus } from '../bus/index.js';
 
 /** Ledger states that mean a person has to act (or decide to skip). */
 export const ATTENTION_STATES = ['needs_attention', 'failed'];
@@ -43,6 +44,8 @@ export interface StatusReport {
   flows: FlowStatus[];
   counts: StateCount[];
   attention: AttentionRecord[];
+  /** Event-driven mode, when on (docs/EVENTS.md). */
+  events?: EventsStatus;
 }
 
 /** How many runs back to look for the last good one. */
@@ -98,7 +101,8 @@ export async function collectStatus(
       updatedAt: row.updatedAt.toISOString(),
     }),
   );
-  return { generatedAt: now.toISOString(), store: store.target, flows, counts, attention };
+  const events = await eventsStatus(store, config);
+  return { generatedAt: now.toISOString(), store: store.target, flows, counts, attention, ...(events && { events }) };
 }
 
 /** "3 h 12 min", "45 s": how long ago, for people. */

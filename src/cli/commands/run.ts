@@ -8,6 +8,7 @@ import type { FlowName } from '../../config/index.js';
 import { createScheduler, createWorker, type RunReport, type Scheduler, type SchedulerOptions } from '../../engine/index.js';
 import { createFlows, type Flow, type FlowContext } from '../../flows/index.js';
 import { createServer } from '../../server/index.js';
+import { createBus } from '../../bus/index.js';
 import { openContext } from '../context.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 import { configPathOf, type CommandEnv } from './shared.js';
@@ -48,6 +49,9 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
         stoppedFlows: () => ({ ...stopped }),
         nextRuns: () => scheduler.nextRuns(),
       });
+      // Event-driven mode (docs/EVENTS.md): intake wakes the worker; the webhook route joins the server.
+      const bus = createBus({ config, store: ctx.store, logger, owner: `${ctx.flowContext.owner}:bus`, wake: () => worker.wake() });
+      await bus.register(server);
       const host = flags.host ?? config.server.host;
       const port = flags.port === undefined ? config.server.port : Number(flags.port);
       try {
@@ -55,7 +59,9 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
         logger.info({ url: address, owner: ctx.flowContext.owner, store: ctx.store.target }, `icsync running: dashboard at ${address}/ (health ${address}/healthz, metrics ${address}/metrics)`);
         scheduler.start();
         worker.start();
+        await bus.start();
       } catch (error) {
+        await Promise.allSettled([bus.stop(), scheduler.stop(), worker.stop()]);
         await server.close().catch(() => undefined);
         await ctx.close();
         if ((error as { code?: string }).code === 'EADDRINUSE') {
@@ -66,6 +72,8 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
 
       const signal = await stopRequested;
       logger.info({ signal }, `${signal}: stopping; the steps in flight finish first`);
+      // The consumers first: what they hold unacknowledged is delivered again to the next process.
+      await bus.stop();
       // Both at once: the worker would otherwise go on claiming rows while the scheduled runs finish their steps.
       await Promise.all([scheduler.stop(), worker.stop()]);
       await Promise.all(scheduler.owners.map((owner) => ctx.store.ledger.releaseAll(owner)));
