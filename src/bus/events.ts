@@ -48,6 +48,10 @@ export function parseEvent(body: string | Uint8Array): ParsedEvent {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     return { kind: 'invalid', sentence: 'The body is not a JSON object (expected one CloudEvent; batches are not accepted).' };
   }
+  // The library fills in a missing id and time: a delivery without them is refused here instead,
+  // since the id is what tells a repeat from a new event.
+  const missing = ['specversion', 'id', 'source', 'type'].filter((name) => typeof (json as Record<string, unknown>)[name] !== 'string' || (json as Record<string, string>)[name] === '');
+  if (missing.length > 0) return { kind: 'invalid', sentence: `The body is not a valid CloudEvent 1.0: ${missing.join(', ')} missing or empty.` };
   let event: CloudEvent<unknown>;
   try {
     event = new CloudEvent(json as Record<string, unknown>, true);

@@ -47,6 +47,8 @@ export interface ModuleEventStats {
   announced: number;
   sent: number;
   dropped: number;
+  /** What was dropped, so a test knows which orders only reconciliation can find. */
+  droppedEvents: { kind: OrderEventKind; orderNumber: string }[];
   duplicated: number;
   /** Webhook deliveries given up (refused with a 4xx, or out of attempts). */
   failed: number;
@@ -65,7 +67,7 @@ export const MODULE_EVENT_PREFIX = 'com.icsync.magento.order.';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startModuleEvents(runtime: EmulatorRuntime, options: ModuleEventsOptions): Promise<ModuleEvents> {
-  const stats: ModuleEventStats = { announced: 0, sent: 0, dropped: 0, duplicated: 0, failed: 0, retries: 0 };
+  const stats: ModuleEventStats = { announced: 0, sent: 0, dropped: 0, droppedEvents: [], duplicated: 0, failed: 0, retries: 0 };
   const faults = options.faults ?? {};
   const random = seededRng(faults.seed ?? 7);
   const source = options.source ?? 'urn:icsync:magento-emulator';
@@ -151,6 +153,7 @@ export async function startModuleEvents(runtime: EmulatorRuntime, options: Modul
     const body = JSON.stringify(event);
     if (random() < (faults.dropRate ?? 0)) {
       stats.dropped += 1;
+      stats.droppedEvents.push({ kind, orderNumber });
       return;
     }
     const copies = random() < (faults.duplicateRate ?? 0) ? 2 : 1;
