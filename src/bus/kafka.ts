@@ -29,7 +29,7 @@ export function kafkaSource(settings: KafkaSettings, intake: Intake, logger: Log
       bootstrapBrokers: settings.brokers,
       sessionTimeout: settings.sessionTimeout,
       heartbeatInterval: Math.max(500, Math.floor(settings.sessionTimeout / 5)),
-      rebalanceTimeout: settings.sessionTimeout * 2,
+      rebalanceTimeout: settings.sessionTimeout,
     });
     consumer.on('consumer:group:rebalance', () => log.info({ topic: settings.topic }, 'kafka: the consumer group is rebalancing'));
     const stream = await consumer.consume({ topics: [settings.topic], mode: 'committed', fallbackMode: 'earliest', autocommit: false, maxWaitTime: 200 });

@@ -92,7 +92,11 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
 function scheduleEachFlow(base: FlowContext, flows: Record<FlowName, Flow>, options: SchedulerOptions): Scheduler & { owners: string[] } {
   const entries = (Object.entries(flows) as [FlowName, Flow][]).map(([name, flow]) => {
     const context = { ...base, owner: `${base.owner}:${name}` };
-    return { owner: context.owner, scheduler: createScheduler(context, { [name]: flow } as Record<FlowName, Flow>, options) };
+    // With events on, the orders poll is reconciliation: its first pass comes on its schedule, not at
+    // start-up, where it would race the events the broker or the module's retries are delivering.
+    const reconciling = name === 'orders' && base.config.events.intake !== 'off';
+    const flowOptions = reconciling ? { ...options, runOnStart: false, firstRunAfterInterval: true } : options;
+    return { owner: context.owner, scheduler: createScheduler(context, { [name]: flow } as Record<FlowName, Flow>, flowOptions) };
   });
   return {
     owners: entries.map((entry) => entry.owner),
