@@ -84,6 +84,7 @@ async function measure(mode: Mode, rate: number, seconds: number): Promise<strin
     while (performance.now() < until && (placedAt.size < count || [...placedAt.keys()].some((key) => !entered.has(key)))) await sleep(50);
     const latencies = [...placedAt].filter(([key]) => entered.has(key)).map(([key, at]) => entered.get(key)! - at).sort((a, b) => a - b);
     const f = (ms: number) => Math.round(ms).toLocaleString('en');
+    if (module && process.env.BENCH_DEBUG) console.error(mode, JSON.stringify({ ...module.stats, droppedEvents: undefined }));
     return `| ${mode} | ${latencies.length}/${count} | ${f(pct(latencies, 50))} | ${f(pct(latencies, 95))} | ${f(pct(latencies, 99))} | ${f(latencies.at(-1) ?? 0)} | ${((performance.now() - start) / 1000).toFixed(1)} |`;
   } finally {
     await module?.close();
