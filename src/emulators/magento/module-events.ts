@@ -53,6 +53,8 @@ export interface ModuleEventStats {
   /** Webhook deliveries given up (refused with a 4xx, or out of attempts). */
   failed: number;
   retries: number;
+  /** Why webhook deliveries were retried: HTTP status or error name → count. */
+  retryReasons: Record<string, number>;
 }
 
 export interface ModuleEvents {
@@ -67,7 +69,7 @@ export const MODULE_EVENT_PREFIX = 'com.icsync.magento.order.';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startModuleEvents(runtime: EmulatorRuntime, options: ModuleEventsOptions): Promise<ModuleEvents> {
-  const stats: ModuleEventStats = { announced: 0, sent: 0, dropped: 0, droppedEvents: [], duplicated: 0, failed: 0, retries: 0 };
+  const stats: ModuleEventStats = { announced: 0, sent: 0, dropped: 0, droppedEvents: [], duplicated: 0, failed: 0, retries: 0, retryReasons: {} };
   const faults = options.faults ?? {};
   const random = seededRng(faults.seed ?? 7);
   const source = options.source ?? 'urn:icsync:magento-emulator';
@@ -103,13 +105,16 @@ export async function startModuleEvents(runtime: EmulatorRuntime, options: Modul
         });
         await response.arrayBuffer().catch(() => undefined);
         if (response.ok) return;
+        stats.retryReasons[String(response.status)] = (stats.retryReasons[String(response.status)] ?? 0) + 1;
         // Magento's module gives up on a refusal: the same body would be refused again.
         if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
           stats.failed += 1;
           return;
         }
-      } catch {
+      } catch (error) {
         // icsync down or slow: retried below, as the module's cron queue does.
+        const reason = (error as Error).name;
+        stats.retryReasons[reason] = (stats.retryReasons[reason] ?? 0) + 1;
       }
       stats.retries += 1;
       await sleep(pause);
