@@ -71,7 +71,7 @@ log4j.logger.kafka.server.KafkaRaftServer=INFO
 PROPS
   local cp="$LIBS/*"
   local opts=(-Xms128m "-Xmx$HEAP" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true "-Dlog4j.configuration=file:$RUN_DIR/log4j.properties")
-  java "${opts[@]}" -cp "$cp" kafka.tools.StorageTool format -t "$(java -cp "$cp" kafka.tools.StorageTool random-uuid)" -c "$RUN_DIR/server.properties" >"$RUN_DIR/format.log" 2>&1 \
+  java "${opts[@]}" -cp "$cp" kafka.tools.StorageTool format -t "$(java "-Dlog4j.configuration=file:$RUN_DIR/log4j.properties" -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null)" -c "$RUN_DIR/server.properties" >"$RUN_DIR/format.log" 2>&1 \
     || { cat "$RUN_DIR/format.log" >&2; return 1; }
   nohup java "${opts[@]}" -cp "$cp" kafka.Kafka "$RUN_DIR/server.properties" >"$RUN_DIR/stdout.log" 2>&1 &
   echo $! >"$PID_FILE"
