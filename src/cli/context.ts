@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { LevelWithSilent } from 'pino';
 import { loadConfig, type Config } from '../config/index.js';
+import { outboxMapper, withReconcileSchedule } from '../bus/index.js';
 import { createErp, createShop } from '../connectors/registry.js';
 import { createLogger, type Logger } from '../core/log.js';
 import type { ErpPort, ShopPort } from '../core/ports.js';
@@ -56,7 +57,10 @@ export function processOwner(): string {
 }
 
 export async function openContext(configPath: string, overrides: ContextOverrides = {}): Promise<CliContext> {
-  const { config, secrets } = loadConfig(configPath);
+  const loaded = loadConfig(configPath);
+  // With events on, the orders flow polls on events.reconcile (docs/EVENTS.md).
+  const config = withReconcileSchedule(loaded.config);
+  const { secrets } = loaded;
   const io = overrides.io;
   const toStdout = overrides.logTo === 'stdout';
   // One-shot commands keep their output clean (warnings only) unless a person asked for more:
@@ -71,7 +75,7 @@ export async function openContext(configPath: string, overrides: ContextOverride
     secrets,
     destination,
   });
-  const store = await openStore({ url: config.store.url, logger, ...(overrides.readOnlyStore && { readOnly: true }) });
+  const store = await openStore({ url: config.store.url, logger, ...(overrides.readOnlyStore && { readOnly: true }), ...(config.events.publish.to !== 'off' && { outbox: outboxMapper }) });
   logger.debug({ config: configPath, store: store.target, level }, 'configuration loaded and store opened');
   const metrics = createMetrics({ defaultMetrics: overrides.defaultMetrics ?? false });
   const deps = { logger, onRemoteCall: metrics.onRemoteCall };

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { decimalText, duration, flag, positiveWholeNumber, secret, wholeNumber } from '../core/settings.js';
 import { erpConnectorSchema, shopConnectorSchema } from '../connectors/registry.js';
 import { alertsSchema } from '../alerts/config.js';
+import { EVENTS_DEFAULTS, eventsSchema } from '../bus/config.js';
 
 /** When a flow runs: every N (`every: 15m`) or on a cron expression (`cron: "*\/5 * * * *"`). */
 function isValidCron(pattern: string): boolean {
@@ -239,6 +240,7 @@ export const configSchema = z
     worker: workerSchema.default(workerSchema.parse({})),
     alerts: alertsSchema.optional().describe('E-mail and webhook alerts (docs/OPERATIONS.md, "Alerts"). Absent: none are sent.'),
     limits: limitsSchema.default(limitsSchema.parse({})),
+    events: eventsSchema.default(EVENTS_DEFAULTS).describe('Event-driven mode (docs/EVENTS.md): off unless events.intake names a transport.'),
   })
   .strict();
 

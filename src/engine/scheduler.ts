@@ -18,6 +18,11 @@ export interface SchedulerOptions {
   onReport?: (report: RunReport) => void;
   /** Run every flow once right away on start (default true). */
   runOnStart?: boolean;
+  /**
+   * For `every:` schedules: the first run comes one interval after start instead of at the next
+   * second (the orders poll as reconciliation in event mode).
+   */
+  firstRunAfterInterval?: boolean;
 }
 
 export interface Scheduler {
@@ -54,7 +59,8 @@ export function createScheduler(ctx: FlowContext, flows: Record<FlowName, Flow>,
     const common = { protect: true, paused: true, name: `icsync-${flow.name}` };
     if ('every' in when) {
       // croner fires the every-second pattern no sooner than `interval` seconds after the last run.
-      return new Cron('* * * * * *', { ...common, interval: Math.max(1, Math.round(when.every / 1000)) }, tick(flow));
+      const later = options.firstRunAfterInterval ? { startAt: new Date(Date.now() + when.every) } : {};
+      return new Cron('* * * * * *', { ...common, ...later, interval: Math.max(1, Math.round(when.every / 1000)) }, tick(flow));
     }
     try {
       return new Cron(when.cron, common, tick(flow));

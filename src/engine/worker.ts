@@ -162,6 +162,11 @@ export interface Worker {
   stop(): Promise<void>;
   /** One pass over every flow now; resolves with what was done. */
   drain(): Promise<FlowReport[]>;
+  /**
+   * Looks for due rows now instead of after the poll interval (an event recorded one). A wake
+   * during a pass makes the worker pass again right after it, so no event waits for the poll.
+   */
+  wake(): void;
 }
 
 export function createWorker(ctx: FlowContext, options: WorkerOptions): Worker {
@@ -170,6 +175,7 @@ export function createWorker(ctx: FlowContext, options: WorkerOptions): Worker {
   let stopping = false;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
+  let woken = false;
   const stoppedLogged = new Set<string>();
 
   async function drain(): Promise<FlowReport[]> {
@@ -195,16 +201,19 @@ export function createWorker(ctx: FlowContext, options: WorkerOptions): Worker {
 
   async function run(): Promise<void> {
     while (!stopping) {
+      woken = false;
       try {
         await drain();
       } catch (error) {
         ctx.logger.error({ err: error }, 'worker pass failed; trying again after the poll interval');
       }
       if (stopping) break;
+      if (woken) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pollMs);
         wake = () => {
           clearTimeout(timer);
+          wake = undefined;
           resolve();
         };
       });
@@ -225,5 +234,9 @@ export function createWorker(ctx: FlowContext, options: WorkerOptions): Worker {
       await ctx.store.ledger.releaseAll(ctx.owner);
     },
     drain,
+    wake() {
+      woken = true;
+      wake?.();
+    },
   };
 }

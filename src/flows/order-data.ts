@@ -4,9 +4,22 @@ import type { Decimal } from '../core/decimal.js';
 export const PRE_ERP_STATES = ['discovered', 'partner_ready', 'erp_pending'] as const;
 export const ORDER_WORK_STATES = PRE_ERP_STATES;
 
+/** `origin` of a row an event created (src/bus/intake.ts): its order has not been read yet. */
+export const ORDER_EVENT_ORIGIN = 'event';
+
+/** Store counter of the orders reconciliation found that no event announced (status page). */
+export const RECONCILIATION_MISSED = 'reconciliation.missed';
+
 export interface OrderData {
-  /** The shop's internal id, for reading the order again. */
+  /** The shop's internal id, for reading the order again; empty on a row an event created without it. */
   orderId: string;
+  /** 'event' while a row an event created has not been read from the shop yet. */
+  origin?: typeof ORDER_EVENT_ORIGIN;
+  /**
+   * Skipped only because its status was not in flows.orders.statuses when its event came: the
+   * poll (or a later event) takes it up again once the status is one to enter.
+   */
+  skippedForStatus?: boolean;
   createdAt: string;
   /** SKU and quantity per line: the stock flow subtracts them while the ERP does not know the order. */
   lines: { sku: string; quantity: Decimal }[];

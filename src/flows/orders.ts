@@ -9,7 +9,7 @@ import { asPartnerCode, asShopOrderId, asSku, type ErpDocumentKey, type ErpOrder
 import { LeaseLostError, type LinkRow } from '../store/index.js';
 import { erpLabel, readCursor, shopLabel } from './common.js';
 import { heldForLateOrder, recordLateOrder } from './late-writes.js';
-import { ORDER_WORK_STATES, type OrderData } from './order-data.js';
+import { ORDER_EVENT_ORIGIN, ORDER_WORK_STATES, RECONCILIATION_MISSED, type OrderData } from './order-data.js';
 import { draftGross, entryGate, heldSentence, normaliseLines, orderGate, planErpOrder, requiredSkus, totalsMismatch, type OrderPlan } from './order-mapping.js';
 import { partnerDraft, requireBuyerIdentity } from './partner-mapping.js';
 import { checkShopOrder } from './limits.js';
@@ -64,7 +64,7 @@ async function toPartnerReady(ctx: FlowContext, row: LinkRow, order: ShopOrder, 
   checkShopOrder(order, ctx.config.limits);
   const identity = requireBuyerIdentity(order);
   const partner = await ensurePartner(ctx, identity, partnerDraft(order.buyer, ctx.config), order.number);
-  return ctx.store.ledger.transition(row.id, ctx.owner, { state: 'partner_ready', data: { ...data, ...initialData(order), partner } }, { type: 'partner_ready', message: `buyer ${identity} is ${erpLabel(ctx)} partner ${partner}` });
+  return ctx.store.ledger.transition(row.id, ctx.owner, { state: 'partner_ready', data: { ...data, ...initialData(order), partner, origin: undefined } }, { type: 'partner_ready', message: `buyer ${identity} is ${erpLabel(ctx)} partner ${partner}` });
 }
 
 /**
@@ -368,6 +368,43 @@ async function previewWaiting(ctx: FlowContext, rb: ReportBuilder, known: KnownS
   return shown;
 }
 
+/** The shop order of a row; a row an event created may know only the order number. */
+async function readOrder(ctx: FlowContext, row: LinkRow, data: OrderData): Promise<ShopOrder> {
+  if (data.orderId) return ctx.shop.getOrder(asShopOrderId(data.orderId));
+  const found = await ctx.shop.findOrderByNumber(row.shopKey ?? '');
+  // The event may come before the shop's API shows the order (a replica, a cache): try again later.
+  if (!found) throw transientError({ sentence: `Order ${row.shopKey}: an event announced it, but ${shopLabel(ctx)} does not show it (yet).`, record: { kind: 'order', key: row.shopKey ?? '' } });
+  return found;
+}
+
+function settingsStatusGate(ctx: FlowContext, order: ShopOrder): string | undefined {
+  const statuses = ctx.config.flows.orders.statuses;
+  return statuses.includes(order.status) ? undefined : `status ${order.status} is not in flows.orders.statuses`;
+}
+
+/**
+ * With events on, the poll is reconciliation: an order it finds that no event brought, and that
+ * is older than events.reconcileGrace (so not merely one whose event is on its way), is counted
+ * and noted on the record (status page, `icsync status`).
+ */
+async function noteIfEventsMissed(ctx: FlowContext, rb: ReportBuilder, row: LinkRow, order: ShopOrder): Promise<void> {
+  const events = ctx.config.events;
+  if (events.intake === 'off') return;
+  const age = ctx.now().getTime() - Date.parse(order.createdAt);
+  if (!(age > events.reconcileGrace)) return;
+  rb.count('missedByEvents');
+  await ctx.store.counters.add(RECONCILIATION_MISSED);
+  await ctx.store.ledger.appendEvent(row.id, { type: 'reconciled', message: `found by reconciliation: no ${events.intake} event announced it` });
+}
+
+/** An order skipped for its status when its event came, now in a status to enter. */
+async function reviveForStatus(ctx: FlowContext, rb: ReportBuilder, row: LinkRow, order: ShopOrder): Promise<void> {
+  if (settingsStatusGate(ctx, order) !== undefined) return;
+  const { skippedForStatus: _dropped, ...data } = row.data as OrderData;
+  await ctx.store.ledger.transition(row.id, null, { state: 'discovered', data: { ...data, ...initialData(order) } }, { type: 'discovered', message: `status ${order.status}: taken up again` });
+  rb.count('discovered');
+}
+
 export function createOrdersFlow(): LedgerFlow {
   const known: KnownSkus = new Map();
   return {
@@ -413,8 +450,10 @@ export function createOrdersFlow(): LedgerFlow {
             await previewOrder(ctx, rb, order.number, known, undefined, order);
             continue;
           }
-          const { created } = await ctx.store.ledger.ensure('order', { shopKey: order.number }, { state: 'discovered', data: initialData(order) });
+          const { row, created } = await ctx.store.ledger.ensure('order', { shopKey: order.number }, { state: 'discovered', data: initialData(order) });
           rb.count(created ? 'discovered' : 'known');
+          if (created) await noteIfEventsMissed(ctx, rb, row, order);
+          else if (row.state === 'skipped' && (row.data as OrderData | null)?.skippedForStatus) await reviveForStatus(ctx, rb, row, order);
         }
       }
       // Orders canceled in the shop after they reached the ERP (read apart: the status gate leaves them out).
@@ -434,7 +473,15 @@ export function createOrdersFlow(): LedgerFlow {
     async step(ctx, claimed) {
       let row = claimed;
       const data = row.data as OrderData;
-      const order = await ctx.shop.getOrder(asShopOrderId(data.orderId));
+      const order = await readOrder(ctx, row, data);
+      // A row an event created: the status gate of discovery applies now that the order is read.
+      if (data.origin === ORDER_EVENT_ORIGIN && row.state === 'discovered') {
+        const statusGate = settingsStatusGate(ctx, order);
+        if (statusGate !== undefined) {
+          await ctx.store.ledger.transition(row.id, ctx.owner, { state: 'skipped', data: { ...data, orderId: order.id, skippedForStatus: true }, releaseLease: true }, { type: 'skipped', message: `not entered for now: ${statusGate}; taken up again when it is` });
+          return;
+        }
+      }
       // Once the intent is recorded the ERP may already hold the order: it is looked up, never dropped.
       if (row.state !== 'erp_pending') {
         const skipped = skipIfGated(ctx, row, order);

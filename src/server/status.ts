@@ -6,6 +6,7 @@
  */
 import { FLOW_NAMES, type Config, type FlowName } from '../config/index.js';
 import type { EntityKind, LinkRow, RunRow, StateCount, Store } from '../store/index.js';
+import { eventsStatus, type EventsStatus } from '../bus/index.js';
 
 /** Ledger states that mean a person has to act (or decide to skip). */
 export const ATTENTION_STATES = ['needs_attention', 'failed'];
@@ -48,6 +49,8 @@ export interface StatusReport {
   attentionTotal: number;
   /** Products the ERP has and the shop does not (state only_in_erp); `icsync status --only-in-erp` lists them. */
   onlyInErp: number;
+  /** Event-driven mode, when on (docs/EVENTS.md). */
+  events?: EventsStatus;
 }
 
 /** The store answers at most this many rows per list call; longer lists are read page by page. */
@@ -127,7 +130,8 @@ export async function collectStatus(
   const attention = await listRecords(store, { states: ATTENTION_STATES, limit: options.attentionLimit ?? 200 });
   const attentionTotal = counts.filter((c) => ATTENTION_STATES.includes(c.state)).reduce((sum, c) => sum + c.count, 0);
   const onlyInErp = counts.filter((c) => c.kind === 'product' && c.state === 'only_in_erp').reduce((sum, c) => sum + c.count, 0);
-  return { generatedAt: now.toISOString(), store: store.target, flows, counts, attention, attentionTotal, onlyInErp };
+  const events = await eventsStatus(store, config);
+  return { generatedAt: now.toISOString(), store: store.target, flows, counts, attention, attentionTotal, onlyInErp, ...(events && { events }) };
 }
 
 /** "3 h 12 min", "45 s": how long ago, for people. */

@@ -14,7 +14,8 @@ import { openReadOnlyEngine } from './read-only.js';
 import { openSqliteEngine } from './sqlite.js';
 import { describeTarget, parseStoreUrl } from './target.js';
 import { createRuns } from './runs.js';
-import type { Store } from './types.js';
+import { createCounters, createOutbox } from './outbox.js';
+import type { OutboxMapper, Store } from './types.js';
 
 export type * from './types.js';
 export { ENTITY_KINDS } from './types.js';
@@ -43,6 +44,8 @@ export interface StoreConfig {
    * fails. A store that does not exist yet reads as an empty ledger (see read-only.ts).
    */
   readOnly?: boolean;
+  /** Ledger changes and runs that become published events (events.publish); none when absent. */
+  outbox?: OutboxMapper;
 }
 
 export async function openStore(config: StoreConfig = {}): Promise<Store> {
@@ -83,17 +86,19 @@ export async function openStore(config: StoreConfig = {}): Promise<Store> {
     await engine.close().catch(() => undefined);
     throw openError(err, described);
   }
-  return storeOn(engine, described, clock);
+  return storeOn(engine, described, clock, config.outbox);
 }
 
-function storeOn(engine: Engine, described: string, clock: () => Date): Store {
+function storeOn(engine: Engine, described: string, clock: () => Date, outbox?: OutboxMapper): Store {
   return {
     dialect: engine.dialect,
     target: described,
-    ledger: createLedger(engine, clock),
+    ledger: createLedger(engine, clock, outbox),
     cursors: createCursors(engine, clock),
-    runs: createRuns(engine, clock),
+    runs: createRuns(engine, clock, outbox),
     locks: createLocks(engine, clock),
+    outbox: createOutbox(engine),
+    counters: createCounters(engine, clock),
     close: () => engine.close(),
   };
 }

@@ -20,14 +20,16 @@ import type {
   LinkKeys,
   LinkRow,
   ListFilter,
+  OutboxMapper,
 } from './types.js';
+import { outboxValues } from './outbox.js';
 
 /** Rows per statement: 500 × 9 bound values stays far below SQLite's and PostgreSQL's limits. */
 const CHUNK = 500;
 const LIST_DEFAULT = 100;
 const LIST_MAX = 1000;
 
-export function createLedger(engine: Engine, clock: () => Date): Ledger {
+export function createLedger(engine: Engine, clock: () => Date, outbox?: OutboxMapper): Ledger {
   const { db, codec } = engine;
   const link = (raw: RawLink): LinkRow => toLink(raw, codec);
 
@@ -134,6 +136,9 @@ export function createLedger(engine: Engine, clock: () => Date): Ledger {
         const [row] = yield* select(guarded);
         if (!row) throw owner === null ? new LinkNotFoundError(id) : yield* leaseFailure(id, owner);
         yield* run(db.insertInto('link_events').values(eventRow(id, row.state, event, now)));
+        // The announcement commits with the change or not at all (docs/EVENTS.md, outbox).
+        const announced = outbox?.fromLink(link(row), event);
+        if (announced) yield* run(db.insertInto('outbox').values(outboxValues(announced, codec, now)));
         return row;
       });
       return link(raw);

@@ -2,9 +2,10 @@
 import type { Engine } from './engine.js';
 import { run, select } from './engine.js';
 import { toRun } from './rows.js';
-import type { Runs } from './types.js';
+import { outboxValues } from './outbox.js';
+import type { OutboxMapper, Runs } from './types.js';
 
-export function createRuns(engine: Engine, clock: () => Date): Runs {
+export function createRuns(engine: Engine, clock: () => Date, outbox?: OutboxMapper): Runs {
   const { db, codec } = engine;
   return {
     async start(flow, meta) {
@@ -17,14 +18,18 @@ export function createRuns(engine: Engine, clock: () => Date): Runs {
       return Number(row?.id);
     },
     async finish(id, outcome) {
-      const t = codec.time(clock());
+      const now = clock();
+      const t = codec.time(now);
       await engine.write(function* () {
-        yield* run(
+        const [row] = yield* select(
           db
             .updateTable('runs')
             .set({ status: outcome.status, finished_at: t, counts: codec.json(outcome.counts), error: outcome.error ?? null })
-            .where('id', '=', id),
+            .where('id', '=', id)
+            .returning('flow'),
         );
+        const announced = row && outbox?.fromRun(row.flow, outcome);
+        if (announced) yield* run(db.insertInto('outbox').values(outboxValues(announced, codec, now)));
       });
     },
     async latest(flow, limit = 20) {

@@ -63,10 +63,29 @@ export interface FlowLocksTable {
   held_until: DbTime;
 }
 
+export interface OutboxTable {
+  id: Generated<number | string>;
+  type: string;
+  subject: string;
+  data: DbJson;
+  created_at: DbTime;
+  published_at: DbTime | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
+export interface BusCountersTable {
+  name: string;
+  value: ColumnType<number | string, number, number>;
+  updated_at: DbTime;
+}
+
 export interface Database {
   links: LinksTable;
   link_events: LinkEventsTable;
   flow_cursors: FlowCursorsTable;
   runs: RunsTable;
   flow_locks: FlowLocksTable;
+  outbox: OutboxTable;
+  bus_counters: BusCountersTable;
 }

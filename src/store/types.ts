@@ -212,6 +212,44 @@ export interface Locks {
   list(): Promise<LockRow[]>;
 }
 
+/** An event to publish, decided from a ledger change or a finished run (src/bus/outbox-events.ts). */
+export interface OutboxDraft {
+  type: string;
+  subject: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Which ledger changes and runs become published events. The store calls it inside the write
+ * transaction of the change, so the outbox row commits (or not) together with it.
+ */
+export interface OutboxMapper {
+  fromLink(link: LinkRow, event: EventInput): OutboxDraft | undefined;
+  fromRun(flow: string, outcome: RunOutcome): OutboxDraft | undefined;
+}
+
+export interface OutboxRow extends OutboxDraft {
+  id: number;
+  createdAt: Date;
+  attempts: number;
+}
+
+export interface Outbox {
+  /** Unpublished events, oldest first. */
+  pending(limit: number): Promise<OutboxRow[]>;
+  markPublished(ids: readonly number[]): Promise<void>;
+  /** A publish that failed: counted, with the reason, and tried again later. */
+  markFailed(id: number, error: string): Promise<void>;
+  /** How many wait to be published. */
+  backlog(): Promise<number>;
+}
+
+/** Monotonic counters of the event path (status page, `icsync status`). */
+export interface Counters {
+  add(name: string, by?: number): Promise<void>;
+  all(): Promise<Record<string, number>>;
+}
+
 export type StoreDialect = 'sqlite' | 'postgres';
 
 export interface Store {
@@ -222,5 +260,7 @@ export interface Store {
   cursors: Cursors;
   runs: Runs;
   locks: Locks;
+  outbox: Outbox;
+  counters: Counters;
   close(): Promise<void>;
 }

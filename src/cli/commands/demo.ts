@@ -3,6 +3,8 @@
  * ./data/demo/ (see src/demo). Needs no configuration file.
  */
 import { runDemo } from '../../demo/run.js';
+import { runEventsDemo } from '../../demo/events.js';
+import { TRANSPORTS, type TransportName } from '../../bus/config.js';
 import { demoProblems } from '../../demo/summary.js';
 import { openContext } from '../context.js';
 import { CliExit, EXIT } from '../exit-codes.js';
@@ -12,6 +14,7 @@ interface DemoFlags {
   dir: string;
   items?: string;
   orders?: string;
+  events?: string;
 }
 
 const count = (value: string | undefined, name: string, least: number): number | undefined => {
@@ -28,7 +31,21 @@ export function registerDemoCommand({ program, io }: CommandEnv): void {
     .option('--dir <folder>', 'folder of the demo store (removed at the start)', 'data/demo')
     .option('--items <n>', 'ERP items (default 2000)')
     .option('--orders <n>', 'shop orders, two of which stop for a person (default 200)')
+    .option('--events <transport>', `orders crossing in real time by event instead: ${TRANSPORTS.join(', ')} (a broker must be running; kafka: scripts/kafka.sh start)`)
     .action(async (flags: DemoFlags) => {
+      if (flags.events !== undefined) {
+        if (!(TRANSPORTS as readonly string[]).includes(flags.events)) throw new CliExit(EXIT.usage, `--events must be one of ${TRANSPORTS.join(', ')}, not "${flags.events}".`);
+        const orders = count(flags.orders, 'orders', 1) ?? 20;
+        let result;
+        try {
+          result = await runEventsDemo({ transport: flags.events as TransportName, dir: flags.dir === 'data/demo' ? 'data/demo-events' : flags.dir, orders, out: io.out, openContext: (path) => openContext(path, { io, minLevel: 'warn' }) });
+        } catch (error) {
+          if (error instanceof CliExit) throw error;
+          throw new CliExit(EXIT.failure, (error as Error).message);
+        }
+        if (result.inErp !== result.orders || result.duplicates > 0) throw new CliExit(EXIT.failure, `The events demo did not end as it should: ${result.inErp} of ${result.orders} orders in iCenter, ${result.duplicates} duplicates.`);
+        return;
+      }
       const items = count(flags.items, 'items', 10);
       const orders = count(flags.orders, 'orders', 3);
       const { summary } = await runDemo({ dir: flags.dir, out: io.out, openContext: (path) => openContext(path, { io, minLevel: 'warn' }), size: { ...(items && { items }), ...(orders && { orders }) } });

@@ -10,6 +10,7 @@ import { createScheduler, createWorker, recoverAfterCrash, type RunReport, type 
 import { createFlows, type Flow, type FlowContext } from '../../flows/index.js';
 import { createServer } from '../../server/index.js';
 import { ExposureRefusedError } from '../../server/guard.js';
+import { createBus } from '../../bus/index.js';
 import { openContext } from '../context.js';
 import { CliExit, EXIT } from '../exit-codes.js';
 import { configPathOf, type CommandEnv } from './shared.js';
@@ -64,15 +65,20 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
         host,
       });
       let alerter: ReturnType<typeof createAlerter>;
+      // Event-driven mode (docs/EVENTS.md): intake wakes the worker; the webhook route joins the server.
+      const bus = createBus({ config, store: ctx.store, logger, owner: `${ctx.flowContext.owner}:bus`, wake: () => worker.wake() });
+      await bus.register(server);
       try {
         const address = await server.listen({ host, port });
         logger.info({ url: address, owner: ctx.flowContext.owner, store: ctx.store.target }, `icsync running: dashboard at ${address}/ (health ${address}/healthz, metrics ${address}/metrics)`);
         for (const problem of settingProblems(config)) logger.warn({ setting: problem.path }, `${problem.path}: ${problem.message}`);
         scheduler.start();
         worker.start();
+        await bus.start();
         alerter = createAlerter({ store: ctx.store, config, logger, owner: ctx.flowContext.owner, dashboardUrl: `${address}/` });
         alerter?.start();
       } catch (error) {
+        await Promise.allSettled([bus.stop(), scheduler.stop(), worker.stop()]);
         await server.close().catch(() => undefined);
         await ctx.close();
         if (error instanceof ExposureRefusedError) throw new CliExit(EXIT.usage, error.message);
@@ -84,6 +90,8 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
 
       const signal = await stopRequested;
       logger.info({ signal }, `${signal}: stopping; the steps in flight finish first`);
+      // The consumers first: what they hold unacknowledged is delivered again to the next process.
+      await bus.stop();
       // Both at once: the worker would otherwise go on claiming rows while the scheduled runs finish their steps.
       await Promise.all([scheduler.stop(), worker.stop(), alerter?.stop()]);
       await Promise.all(scheduler.owners.map((owner) => ctx.store.ledger.releaseAll(owner)));
@@ -102,7 +110,11 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
 function scheduleEachFlow(base: FlowContext, flows: Record<FlowName, Flow>, options: SchedulerOptions): Scheduler & { owners: string[] } {
   const entries = (Object.entries(flows) as [FlowName, Flow][]).map(([name, flow]) => {
     const context = { ...base, owner: `${base.owner}:${name}` };
-    return { owner: context.owner, scheduler: createScheduler(context, { [name]: flow } as Record<FlowName, Flow>, options) };
+    // With events on, the orders poll is reconciliation: its first pass comes on its schedule, not at
+    // start-up, where it would race the events the broker or the module's retries are delivering.
+    const reconciling = name === 'orders' && base.config.events.intake !== 'off';
+    const flowOptions = reconciling ? { ...options, runOnStart: false, firstRunAfterInterval: true } : options;
+    return { owner: context.owner, scheduler: createScheduler(context, { [name]: flow } as Record<FlowName, Flow>, flowOptions) };
   });
   return {
     owners: entries.map((entry) => entry.owner),

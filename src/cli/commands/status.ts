@@ -47,6 +47,11 @@ export function formatStatus(status: StatusReport): string {
   for (const flow of status.flows) {
     if (flow.lastRun?.error) parts.push(`\n${flow.name} last run stopped: ${flow.lastRun.error}\n`);
   }
+  if (status.events) {
+    const e = status.events;
+    parts.push(`\nEvents: intake ${e.intake}, ${e.received} received (${e.recorded} new orders); reconciliation found ${e.missedByEvents} order${e.missedByEvents === 1 ? '' : 's'} no event announced`);
+    parts.push(e.publish === 'off' ? '\n' : `; publishing to ${e.publish}, ${e.outboxBacklog} waiting in the outbox\n`);
+  }
   parts.push('\nLedger\n');
   parts.push(status.counts.length === 0 ? '  (empty)\n' : table([['kind', 'state', 'records'], ...status.counts.map((c) => [c.kind, c.state, String(c.count)])]));
   if (status.attention.length === 0) {

@@ -52,6 +52,7 @@ export async function handleAdmin(rt: EmulatorRuntime, req: IncomingMessage, res
       }
       case 'POST /__admin/orders': {
         const order = placeOrder(rt.state, input);
+        rt.announceOrder('placed', Number((order.data as { entity_id?: unknown }).entity_id));
         return send(res, 200, renderOrder(order));
       }
       case 'POST /__admin/orders/:id/edit': {
@@ -63,6 +64,7 @@ export async function handleAdmin(rt: EmulatorRuntime, req: IncomingMessage, res
         return send(res, 200, { canceled: cancelOrder(rt.state, id), order: renderOrder(rt.state.orders.get(id) as never) });
       case 'POST /__admin/orders/:id/ship': {
         const shipmentId = createShipment(rt.state, id, input, (kind, sid) => { sendDocumentEmail(rt.state, kind, sid); });
+        rt.announceOrder('shipped', id);
         return send(res, 200, { shipment_id: shipmentId, order: renderOrder(rt.state.orders.get(id) as never) });
       }
       case 'GET /__admin/emails':

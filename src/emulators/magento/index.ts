@@ -51,3 +51,5 @@ export async function startMagentoEmulator(options: MagentoEmulatorOptions = {})
     }),
   };
 }
+export { startModuleEvents, MODULE_EVENT_PREFIX, type ModuleEvents, type ModuleEventsOptions, type ModuleEventFaults, type ModuleEventStats } from './module-events.js';
+export type { OrderEventKind } from './server.js';

@@ -32,8 +32,23 @@ export interface RequestLogEntry {
   durationMs: number;
 }
 
+/** What the icsync Magento module announces about an order (module-events.ts delivers it). */
+export type OrderEventKind = 'placed' | 'invoiced' | 'shipped' | 'canceled' | 'changed';
+
+/** REST writes that make the module announce an order event: route path → what it announces. */
+const ORDER_EVENT_ROUTES: Record<string, OrderEventKind> = {
+  '/V1/order/:orderId/invoice': 'invoiced',
+  '/V1/order/:orderId/ship': 'shipped',
+  '/V1/orders/:id/cancel': 'canceled',
+  '/V1/orders/:id/hold': 'changed',
+  '/V1/orders/:id/unhold': 'changed',
+  '/V1/orders/:id/comments': 'changed',
+};
+
 export class EmulatorRuntime {
   state: EmulatorState;
+  /** Listeners for the module's order events (the observers the real module hooks into Magento). */
+  readonly orderListeners = new Set<(kind: OrderEventKind, orderId: number) => void>();
   readonly faults = new FaultInjector();
   readonly requests: RequestLogEntry[] = [];
   private requestSeq = 0;
@@ -50,6 +65,11 @@ export class EmulatorRuntime {
   ) {
     this.state = emptyState(settings.sourceCodes);
     this.schema = new SchemaRegistry(settings.schemaPath, ATTACHMENT_DEFINITIONS);
+  }
+
+  announceOrder(kind: OrderEventKind, orderId: number): void {
+    if (!Number.isFinite(orderId)) return;
+    for (const listener of this.orderListeners) listener(kind, orderId);
   }
 
   reset(): void {
@@ -305,6 +325,8 @@ export class EmulatorRuntime {
     if (asyncOne) return { status: 202, body: this.publish(match.route, scope, [{ params: match.params, body }], principal) };
     const validated = this.validate(match.route, body);
     const result = await match.route.def.handler(this.context(scope, match.params, parseStr(query), validated));
+    const announced = ORDER_EVENT_ROUTES[match.route.def.path];
+    if (announced) this.announceOrder(announced, Number(match.params.orderId ?? match.params.id));
     return { status: 200, body: result };
   }
 
