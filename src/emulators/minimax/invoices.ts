@@ -86,12 +86,12 @@ export async function generatePdf(state: EmulatorState, org: OrgState, invoice: 
 }
 
 /** The bookkeeper's whole step, as the admin API does it: invoice from the order, issue, PDF. */
-export async function issueInvoiceForOrder(state: EmulatorState, org: OrgState, orderId: number, settings: MinimaxEmulatorSettings): Promise<Invoice> {
+export async function issueInvoiceForOrder(state: EmulatorState, org: OrgState, orderId: number, settings: MinimaxEmulatorSettings, withPdf = true): Promise<Invoice> {
   const order = org.orders.get(orderId);
   if (!order) throw new EmulatorActionError(`order ${orderId} does not exist`);
   if ([...org.invoices.values()].some((i) => i.sourceOrderId === orderId)) throw new EmulatorActionError(`order ${orderId} is already invoiced`);
   const invoice = invoiceFromOrder(state, org, order, settings);
   issue(state, org, invoice);
-  await generatePdf(state, org, invoice, settings);
+  if (withPdf) await generatePdf(state, org, invoice, settings);
   return invoice;
 }

@@ -357,12 +357,20 @@ export async function startMinimaxEmulator(options: MinimaxEmulatorOptions = {})
       case 'POST /__admin/invoices': {
         if (!org) return json(res, 404, { error: 'unknown organisation' });
         try {
-          const inv = await issueInvoiceForOrder(state, org, Number(body.orderId), settings);
+          const inv = await issueInvoiceForOrder(state, org, Number(body.orderId), settings, body.pdf !== false);
           return json(res, 201, { invoiceId: inv.IssuedInvoiceId, year: inv.Year, number: inv.InvoiceNumber, value: inv.InvoiceValue });
         } catch (err) {
           if (err instanceof EmulatorActionError) return json(res, err.message.includes('already') ? 409 : 404, { error: err.message });
           throw err;
         }
+      }
+      case 'PATCH /__admin/invoices': {
+        // A person edits the invoice in Minimax (its RowVersion moves on): a client's RowVersion goes stale.
+        if (!org) return json(res, 404, { error: 'unknown organisation' });
+        const inv = org.invoices.get(Number(body.invoiceId));
+        if (!inv) return json(res, 404, { error: 'unknown invoice' });
+        touch(state, inv);
+        return json(res, 200, { ok: true, rowVersion: inv.rowVersion });
       }
       case 'POST /__admin/stock': {
         if (!org) return json(res, 404, { error: 'unknown organisation' });
