@@ -129,9 +129,9 @@ describe('Minimax connector', () => {
     expect((await h.admin<{ locked: boolean }>('GET', '/health')).locked).toBe(false);
     // The right password still works: the application was not locked.
     expect((await h.port.checkConnection()).target).toBe('minimax');
-    // What the connector spares the user: two wrong sign-ins lock the application for good.
-    const raw = h.makePort({ password: 'wrong' });
-    await failure(raw.checkConnection());
+    // What the connector spares the user: two wrong sign-ins in a row (here from two processes) lock the application for good.
+    await failure(h.makePort({ password: 'Wr0ng-Secret-77' }).checkConnection());
+    await failure(h.makePort({ password: 'Wr0ng-Secret-77' }).checkConnection());
     expect((await h.admin<{ locked: boolean }>('GET', '/health')).locked).toBe(true);
     const locked = await failure(h.makePort().checkConnection());
     expect(locked.remoteMessage).toMatch(/locked/);
