@@ -5,6 +5,7 @@
  * from the ledger and run history appear (they are scrubbed of secrets when written).
  */
 import { FLOW_NAMES, type Config, type FlowName } from '../config/index.js';
+import type { CallBudget } from '../core/ports.js';
 import type { EntityKind, RunRow, StateCount, Store } from '../store/index.js';
 
 /** Ledger states that mean a person has to act (or decide to skip). */
@@ -37,8 +38,22 @@ export interface AttentionRecord {
   updatedAt: string;
 }
 
+/** The ERP's call budget over the rolling window (only for an ERP that has one: Minimax). */
+export interface CallBudgetReport {
+  target: string;
+  used: number;
+  /** Calls icsync plans within (a share of the limit). */
+  usable: number;
+  /** Calls the ERP allows in the window. */
+  limit: number;
+  remaining: number;
+  windowHours: number;
+  nextFreeAt?: string;
+}
+
 export interface StatusReport {
   generatedAt: string;
+  callBudget?: CallBudgetReport;
   store: string;
   flows: FlowStatus[];
   counts: StateCount[];
@@ -59,7 +74,7 @@ export function describeSchedule(schedule: Config['flows'][FlowName]['schedule']
 export async function collectStatus(
   store: Store,
   config: Config,
-  options: { now?: Date; attentionLimit?: number; stopped?: Partial<Record<FlowName, string>> } = {},
+  options: { now?: Date; attentionLimit?: number; stopped?: Partial<Record<FlowName, string>>; callBudget?: CallBudget } = {},
 ): Promise<StatusReport> {
   const now = options.now ?? new Date();
   const flows = await Promise.all(
@@ -98,7 +113,16 @@ export async function collectStatus(
       updatedAt: row.updatedAt.toISOString(),
     }),
   );
-  return { generatedAt: now.toISOString(), store: store.target, flows, counts, attention };
+  const callBudget = options.callBudget ? await budgetReport(options.callBudget) : undefined;
+  return { generatedAt: now.toISOString(), ...(callBudget && { callBudget }), store: store.target, flows, counts, attention };
+}
+
+async function budgetReport(budget: CallBudget): Promise<CallBudgetReport> {
+  const s = await budget.status();
+  return {
+    target: s.target, used: s.used, usable: s.usable, limit: s.limit, remaining: Math.max(0, s.usable - s.used), windowHours: s.windowMs / 3_600_000,
+    ...(s.nextFreeAt && { nextFreeAt: s.nextFreeAt.toISOString() }),
+  };
 }
 
 /** "3 h 12 min", "45 s": how long ago, for people. */

@@ -5,6 +5,7 @@
  */
 import type { Engine } from './engine.js';
 import { StoreError } from './errors.js';
+import { createCalls } from './calls.js';
 import { createCursors } from './cursors.js';
 import { createLedger } from './ledger.js';
 import { createLocks } from './locks.js';
@@ -93,6 +94,7 @@ function storeOn(engine: Engine, described: string, clock: () => Date): Store {
     cursors: createCursors(engine, clock),
     runs: createRuns(engine, clock),
     locks: createLocks(engine, clock),
+    calls: createCalls(engine),
     close: () => engine.close(),
   };
 }

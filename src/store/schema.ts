@@ -63,10 +63,18 @@ export interface FlowLocksTable {
   held_until: DbTime;
 }
 
+export interface RemoteCallsTable {
+  target: string;
+  /** Start of the minute the calls were made in. */
+  minute: DbTime;
+  count: number;
+}
+
 export interface Database {
   links: LinksTable;
   link_events: LinkEventsTable;
   flow_cursors: FlowCursorsTable;
   runs: RunsTable;
   flow_locks: FlowLocksTable;
+  remote_calls: RemoteCallsTable;
 }

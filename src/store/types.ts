@@ -198,6 +198,8 @@ export interface Locks {
   release(name: string, owner: string): Promise<void>;
 }
 
+import type { CallCounter } from '../core/ports.js';
+
 export type StoreDialect = 'sqlite' | 'postgres';
 
 export interface Store {
@@ -208,5 +210,7 @@ export interface Store {
   cursors: Cursors;
   runs: Runs;
   locks: Locks;
+  /** Calls to remote systems with a call budget, per minute (see calls.ts). */
+  calls: CallCounter;
   close(): Promise<void>;
 }

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyConflictError, LeaseLostError, LinkNotFoundError, openStore } from '../../src/store/index.js';
 import type { LinkRow, Store } from '../../src/store/index.js';
+import { migrations } from '../../src/store/migrations/index.js';
 import { postgresBackend, sqliteBackend } from './backends.js';
 
 const backends = [sqliteBackend(), await postgresBackend()];
@@ -67,7 +68,7 @@ describe.each(backends)('store on $name', (backend) => {
       } finally {
         await again.close();
       }
-      expect(await appliedMigrations()).toBe(1);
+      expect(await appliedMigrations()).toBe(migrations.length);
     });
 
     it('ensure inserts once and then returns the existing row unchanged', async () => {

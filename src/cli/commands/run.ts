@@ -47,6 +47,7 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
         logger,
         stoppedFlows: () => ({ ...stopped }),
         nextRuns: () => scheduler.nextRuns(),
+        ...(ctx.erp.callBudget && { callBudget: ctx.erp.callBudget }),
       });
       const host = flags.host ?? config.server.host;
       const port = flags.port === undefined ? config.server.port : Number(flags.port);

@@ -10,13 +10,21 @@ export function registerStatusCommand({ program, io }: CommandEnv): void {
     .description('show each flow\'s last run and lag, the ledger counts and the records that need a person')
     .option('--json', 'print the status as JSON (the same as the dashboard\'s /api/status)')
     .action(async (flags: { json?: boolean }) => {
-      const status = await withContext(configPathOf(program), { io, minLevel: 'warn' }, (ctx) => collectStatus(ctx.store, ctx.config));
+      const status = await withContext(configPathOf(program), { io, minLevel: 'warn' }, (ctx) => collectStatus(ctx.store, ctx.config, { ...(ctx.erp.callBudget && { callBudget: ctx.erp.callBudget }) }));
       io.out(flags.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
     });
 }
 
 export function formatStatus(status: StatusReport): string {
-  const parts: string[] = [`Store: ${status.store}\n\n`];
+  const parts: string[] = [`Store: ${status.store}\n`];
+  const budget = status.callBudget;
+  if (budget) {
+    parts.push(
+      `ERP calls: ${budget.used} of ${budget.usable} used in the last ${budget.windowHours} h, ${budget.remaining} left ` +
+        `(${budget.target} allows ${budget.limit}; icsync plans within ${budget.usable})${budget.nextFreeAt ? `; the oldest call ages out at ${utc(budget.nextFreeAt)}` : ''}\n`,
+    );
+  }
+  parts.push('\n');
   parts.push(
     table([
       ['flow', 'schedule', 'last run (UTC)', 'result', 'counts', 'lag', 'cursor'],

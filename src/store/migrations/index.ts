@@ -5,6 +5,7 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { StoreDialect } from '../types.js';
 import { initial } from './001_initial.js';
+import { remoteCalls } from './002_remote_calls.js';
 
 export interface StoreMigration {
   name: string;
@@ -12,7 +13,7 @@ export interface StoreMigration {
   down(db: Kysely<unknown>, dialect: StoreDialect): Promise<void>;
 }
 
-export const migrations: readonly StoreMigration[] = [initial];
+export const migrations: readonly StoreMigration[] = [initial, remoteCalls];
 
 /** Kysely's provider, with the dialect bound so migrations can pick column types. */
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {
