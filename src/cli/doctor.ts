@@ -54,11 +54,12 @@ interface Reference {
 
 export async function runDoctorChecks(config: Config, erp: ErpPort, shop: ShopPort): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
-  const erpName = display(erp.name);
+  const erpName = erp.label ?? display(erp.name);
   const shopName = display(shop.name);
 
   const erpUp = await checkConnection(erp, erpName, results);
   const shopUp = await checkConnection(shop, shopName, results);
+  if (erp.callBudget) results.push(await checkBudget(erp, erpName));
 
   const mappings = config.mappings;
   const icenter = config.erp.type === 'icenter' ? config.erp.icenter : undefined;
@@ -114,6 +115,18 @@ export async function runDoctorChecks(config: Config, erp: ErpPort, shop: ShopPo
     else results.push({ ok: false, skipped: true, text: `stock sources: not checked (no connection to ${shopName})` });
   }
   return results;
+}
+
+/** An ERP with a call budget: how much of it is used (doctor's own calls included); a warning line when little is left. */
+async function checkBudget(erp: ErpPort, name: string): Promise<CheckResult> {
+  try {
+    const s = await erp.callBudget!.status();
+    const left = s.usable - s.used;
+    const text = `${name} call budget: ${s.used} of the ${s.usable} calls icsync may use in ${s.windowMs / 3_600_000} h are used (${name} allows ${s.limit}), ${Math.max(0, left)} left`;
+    return left > 0 ? { ok: true, text } : { ok: false, text: `${text}; flows wait until calls free up${s.nextFreeAt ? ` (from ${s.nextFreeAt.toISOString()})` : ''}.` };
+  } catch (error) {
+    return { ok: false, text: `${name} call budget: could not be read: ${sentenceOf(error)}` };
+  }
 }
 
 async function checkConnection(port: ErpPort | ShopPort, name: string, results: CheckResult[]): Promise<boolean> {

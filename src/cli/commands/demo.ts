@@ -2,6 +2,7 @@
  * `icsync demo`: the whole job on emulators, in one process, on a fresh SQLite file under
  * ./data/demo/ (see src/demo). Needs no configuration file.
  */
+import { Option } from 'commander';
 import { runDemo } from '../../demo/run.js';
 import { demoProblems } from '../../demo/summary.js';
 import { openContext } from '../context.js';
@@ -10,6 +11,7 @@ import type { CommandEnv } from './shared.js';
 
 interface DemoFlags {
   dir: string;
+  erp: 'icenter' | 'minimax';
   items?: string;
   orders?: string;
 }
@@ -24,14 +26,15 @@ const count = (value: string | undefined, name: string, least: number): number |
 export function registerDemoCommand({ program, io }: CommandEnv): void {
   program
     .command('demo')
-    .description('run every flow against built-in Magento and iCenter emulators with a realistic data set, then print a summary')
+    .description('run every flow against built-in Magento and iCenter (or Minimax) emulators with a realistic data set, then print a summary')
     .option('--dir <folder>', 'folder of the demo store (removed at the start)', 'data/demo')
-    .option('--items <n>', 'ERP items (default 2000)')
-    .option('--orders <n>', 'shop orders, two of which stop for a person (default 200)')
+    .addOption(new Option('--erp <erp>', 'which ERP to emulate (Minimax: a smaller day, 500 items and 40 orders, within its 1,000-call budget)').choices(['icenter', 'minimax']).default('icenter'))
+    .option('--items <n>', 'ERP items (default 2000; Minimax 500)')
+    .option('--orders <n>', 'shop orders, two of which stop for a person (default 200; Minimax 40)')
     .action(async (flags: DemoFlags) => {
       const items = count(flags.items, 'items', 10);
       const orders = count(flags.orders, 'orders', 3);
-      const { summary } = await runDemo({ dir: flags.dir, out: io.out, openContext: (path) => openContext(path, { io, minLevel: 'warn' }), size: { ...(items && { items }), ...(orders && { orders }) } });
+      const { summary } = await runDemo({ dir: flags.dir, erp: flags.erp, out: io.out, openContext: (path) => openContext(path, { io, minLevel: 'warn' }), size: { ...(items && { items }), ...(orders && { orders }) } });
       // The two special orders must stop, nothing may be doubled, every invoice once with its PDF.
       const problems = demoProblems(summary);
       if (problems.length > 0) throw new CliExit(EXIT.failure, `The demo did not end as it should:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

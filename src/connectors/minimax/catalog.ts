@@ -7,7 +7,7 @@
  * (`items/{id}`), or the whole list when that takes fewer calls; stock has no delta endpoint
  * and no warehouse column, so it is one paged scan per mapped warehouse (contract §2.4).
  */
-import { configurationError } from '../../core/errors.js';
+import { configurationError, isSyncError } from '../../core/errors.js';
 import { decFromJson, tryDec, type Decimal } from '../../core/decimal.js';
 import { asSku, asUtc, asVatRate, asWarehouse, type CurrencyCode, type ErpItem, type ErpPrice, type Sku, type StockLevel, type WarehouseCode } from '../../core/model.js';
 import type { CodeEntry, ConnectionInfo, ErpCodeList } from '../../core/ports.js';
@@ -218,7 +218,16 @@ export function createCatalog(client: MinimaxClient, settings: MinimaxSettings, 
 
   async function checkConnection(): Promise<ConnectionInfo> {
     await client.signIn();
-    const org = await lookups.organisation();
+    let org: Awaited<ReturnType<Lookups['organisation']>>;
+    try {
+      org = await lookups.organisation();
+    } catch (error) {
+      if (!(isSyncError(error) && error.record?.key === 'erp.minimax.organisationId')) throw error;
+      // Name the organisations this user may reach, so the setting can be fixed at once.
+      const orgs = (await client.get<Page<{ Organisation?: { ID?: number; Name?: string }; APIAccess?: string }>>('api/currentuser/orgs', { PageSize: 100 }, { doing: 'listing the organisations of the user' }))?.Rows ?? [];
+      const list = orgs.map((o) => `${o.Organisation?.ID} (${o.Organisation?.Name ?? '?'}${o.APIAccess === 'N' ? ', no API access' : ''})`).join(', ');
+      throw configurationError({ ...error, target: TARGET, sentence: `${error.sentence} ${list ? `This user may reach: ${list}.` : 'This user has API access to no organisation.'}` });
+    }
     return { target: TARGET, details: { organisation: `${org.Title ?? '?'} (${settings.organisationId})`, user: settings.username, api: settings.baseUrl } };
   }
 

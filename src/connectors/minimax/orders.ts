@@ -25,7 +25,8 @@ const ONE = '1' as Decimal;
 const jsonNumber = (value: Decimal): number => Number(value);
 
 export function displayOrder(o: Pick<OrderJson, 'OrderId' | 'Year' | 'Number'>): string {
-  return o.Year && o.Number ? `order ${o.Year}-${o.Number}` : `order id ${o.OrderId}`;
+  // PN: a received order (prejeto naročilo), as Minimax's report template for it is named.
+  return o.Year && o.Number ? `PN ${o.Year}-${o.Number}` : `order id ${o.OrderId}`;
 }
 
 export function createOrders(client: MinimaxClient, settings: MinimaxSettings, lookups: Lookups, catalog: Catalog) {
