@@ -143,9 +143,16 @@ export function createCatalog(client: MinimaxClient, settings: MinimaxSettings, 
   async function* readItems(options: { changedSince?: Date; includeInactive?: boolean; pageSize?: number }): AsyncGenerator<ErpItem[]> {
     const pageSize = options.pageSize ?? settings.pageSize;
     const source = options.changedSince ? changedItems(options.changedSince, pageSize) : fullList(pageSize);
-    for await (const rows of source) {
-      const items = (await Promise.all(rows.map(toItem))).filter((i): i is ErpItem => i !== undefined && (options.includeInactive !== false || i.active));
-      if (items.length > 0) yield items;
+    try {
+      for await (const rows of source) {
+        const items = (await Promise.all(rows.map(toItem))).filter((i): i is ErpItem => i !== undefined && (options.includeInactive !== false || i.active));
+        if (items.length > 0) yield items;
+      }
+    } finally {
+      // The reads are shared by one products run (prices, then items) and no further: the next run must see today's data.
+      listCache.clear();
+      candidateCache.clear();
+      itemCache.clear();
     }
   }
 

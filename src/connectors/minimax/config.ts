@@ -46,7 +46,7 @@ export const minimaxSettingsSchema = z
     timeZone: z.string().default('Europe/Ljubljana').describe('INF: zone of the date-times Minimax writes without an offset.'),
     deltaOverlap: duration().default(300_000).describe('INF: how far before the cursor synccandidates reads start (zone and resolution unsure).'),
     fullScanAbove: wholeNumber().pipe(z.number().min(0)).default(0).describe('Changed items above which a delta reads the whole list instead of one item at a time; 0 = when that is cheaper (pages of the list < changed items).'),
-    cacheFor: duration().default(120_000).describe('How long item reads are reused within one process (prices and items of one products run share them).'),
+    cacheFor: duration().default(120_000).describe('The longest item reads are reused: the prices and the items of one products run share them (the items read ends the sharing), and an invoice read by the delta is not read again for its PDF.'),
     customerCodePrefix: z.string().max(2).default('W').describe('New customers get this prefix and 9 characters derived from their VAT ID or e-mail (Code holds at most 10 characters); the same buyer always gets the same code, so a lost answer is found again.'),
     partnerDefaults: z
       .object({

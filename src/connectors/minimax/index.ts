@@ -28,8 +28,9 @@ export function createMinimaxErp(settings: MinimaxSettings, deps: MinimaxDeps): 
   const client = createMinimaxClient(settings, meter, { logger, ...(deps.onRemoteCall && { onRemoteCall: deps.onRemoteCall }) });
   const lookups = createLookups(client, settings);
   const catalog = createCatalog(client, settings, lookups, logger);
-  const partners = createPartners(client, settings, lookups);
-  const orders = createOrders(client, settings, lookups, catalog);
+  const customerIds = new Map<string, number>();
+  const partners = createPartners(client, settings, lookups, customerIds);
+  const orders = createOrders(client, settings, lookups, catalog, customerIds);
   const invoices = createInvoices(client, settings, orders);
   let closing: Promise<void> | undefined;
 

@@ -62,7 +62,18 @@ export function createInvoices(client: MinimaxClient, settings: MinimaxSettings,
     };
   }
 
-  const readInvoice = (id: string | number): Promise<InvoiceJson | undefined> => client.get<InvoiceJson>(`issuedinvoices/${id}`, undefined, { doing: `reading invoice id ${id}`, record: { kind: 'invoice', key: String(id) } }, [404]);
+  // An invoice read by the delta is read again for its PDF moments later: within `cacheFor` that costs no call.
+  const recent = new Map<string, { invoice: InvoiceJson; at: number }>();
+  async function readInvoice(id: string | number, fresh = false): Promise<InvoiceJson | undefined> {
+    const cached = recent.get(String(id));
+    if (!fresh && cached && Date.now() - cached.at < settings.cacheFor) return cached.invoice;
+    const invoice = await client.get<InvoiceJson>(`issuedinvoices/${id}`, undefined, { doing: `reading invoice id ${id}`, record: { kind: 'invoice', key: String(id) } }, [404]);
+    if (invoice) {
+      if (recent.size > 5000) recent.clear();
+      recent.set(String(id), { invoice, at: Date.now() });
+    } else recent.delete(String(id));
+    return invoice;
+  }
   const isIssuedInvoice = (inv: InvoiceJson | undefined): inv is InvoiceJson => inv !== undefined && inv.InvoiceType === 'R' && inv.Status === 'I';
 
   async function* invoices(options: { changedSince?: Date; pageSize?: number }): AsyncGenerator<ErpInvoice[]> {
@@ -73,7 +84,7 @@ export function createInvoices(client: MinimaxClient, settings: MinimaxSettings,
         : await client.get<Page<{ IssuedInvoiceId: number }>>('issuedinvoices', { InvoiceType: 'R', Status: 'I', CurrentPage: page, PageSize: pageSize }, { doing: `reading invoices page ${page}` });
       const rows = (result?.Rows ?? []) as (SyncCandidate | { IssuedInvoiceId: number })[];
       const ids = rows.map((r) => ('ID' in r ? r.ID : r.IssuedInvoiceId));
-      const found = (await Promise.all(ids.map(readInvoice))).filter(isIssuedInvoice).map((inv) => toInvoice(inv));
+      const found = (await Promise.all(ids.map((id) => readInvoice(id)))).filter(isIssuedInvoice).map((inv) => toInvoice(inv));
       if (found.length > 0) yield found;
       if (rows.length < pageSize || (typeof result?.TotalRows === 'number' && page * pageSize >= result.TotalRows)) return;
     }
@@ -95,7 +106,7 @@ export function createInvoices(client: MinimaxClient, settings: MinimaxSettings,
   /** Runs an action with the RowVersion just read; a stale one (someone changed the invoice meanwhile) is read again once. */
   async function action(id: string, name: string, display: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const inv = await readInvoice(id);
+      const inv = await readInvoice(id, true);
       if (!inv?.RowVersion) throw businessError({ target: TARGET, record: { kind: 'invoice', key: id }, sentence: `Invoice ${display} is no longer in Minimax.` });
       try {
         await client.call({ method: 'PUT', path: `issuedinvoices/${id}/actions/${name}`, query: { rowVersion: inv.RowVersion } }, { doing: `making the PDF of invoice ${display}`, record: { kind: 'invoice', key: id } });
@@ -115,7 +126,7 @@ export function createInvoices(client: MinimaxClient, settings: MinimaxSettings,
     if (inv.Status !== 'I') throw businessError({ target: TARGET, record, sentence: `Invoice ${display} is still a draft in Minimax; it gets a PDF once it is issued.` });
     if (!inv.InvoiceAttachment?.ID || !inv.Document?.ID) {
       await action(key, 'generatepdf', display);
-      inv = await readInvoice(key);
+      inv = await readInvoice(key, true);
     }
     if (!inv?.InvoiceAttachment?.ID || !inv.Document?.ID) throw transientError({ target: TARGET, record, sentence: `Invoice ${display}: Minimax made no PDF attachment yet. It will be asked again later.` });
     const attachment = await client.get<AttachmentJson>(`documents/${inv.Document.ID}/attachments/${inv.InvoiceAttachment.ID}`, undefined, { doing: `reading the PDF of invoice ${display}`, record });

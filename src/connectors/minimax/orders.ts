@@ -29,8 +29,7 @@ export function displayOrder(o: Pick<OrderJson, 'OrderId' | 'Year' | 'Number'>):
   return o.Year && o.Number ? `PN ${o.Year}-${o.Number}` : `order id ${o.OrderId}`;
 }
 
-export function createOrders(client: MinimaxClient, settings: MinimaxSettings, lookups: Lookups, catalog: Catalog) {
-  const customerIds = new Map<string, number>();
+export function createOrders(client: MinimaxClient, settings: MinimaxSettings, lookups: Lookups, catalog: Catalog, customerIds: Map<string, number>) {
 
   async function customerId(code: PartnerCode, reference: string): Promise<number> {
     const known = customerIds.get(code);

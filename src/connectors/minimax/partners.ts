@@ -5,11 +5,12 @@
  * covers is not documented (INF).
  *
  * Codes hold at most 10 characters and are not given out by the API, so a new customer's code
- * is derived from its VAT ID or e-mail: the same buyer always gets the same code, and a create
- * whose answer was lost is found by `customers/code(…)` before it is sent again.
+ * is derived from its VAT ID or e-mail: the same buyer always gets the same code, so a create
+ * whose answer was lost is refused the second time (the code exists) and the customer is then
+ * read by `customers/code(…)`; the usual path costs no extra call.
  */
 import { createHash } from 'node:crypto';
-import { businessError } from '../../core/errors.js';
+import { businessError, isSyncError } from '../../core/errors.js';
 import { asPartnerCode, type CountryCode, type ErpPartner, type PartnerCode, type PartnerDraft } from '../../core/model.js';
 import type { PortWarning } from '../../core/ports.js';
 import type { MinimaxClient } from './client.js';
@@ -27,7 +28,8 @@ export function partnerCodeFor(draft: Pick<PartnerDraft, 'vatId' | 'email' | 'na
   return `${prefix}${digest.padStart(10 - prefix.length, '0').slice(0, 10 - prefix.length)}`;
 }
 
-export function createPartners(client: MinimaxClient, settings: MinimaxSettings, lookups: Lookups) {
+/** `customerIds`: code → id, shared with the orders, so an order for a new customer needs no look-up. */
+export function createPartners(client: MinimaxClient, settings: MinimaxSettings, lookups: Lookups, customerIds: Map<string, number>) {
   async function toPartner(c: CustomerJson, email?: string): Promise<ErpPartner> {
     const country = (await lookups.countryCode(c.Country?.ID)) ?? 'SI';
     const vatId = c.VATIdentificationNumber ?? c.TaxNumber ?? undefined;
@@ -48,13 +50,17 @@ export function createPartners(client: MinimaxClient, settings: MinimaxSettings,
     if (!bare) return undefined;
     const rows = (await client.get<Page<CustomerJson>>('customers', { SearchString: bare, PageSize: 50 }, { doing: `searching customers for VAT ID ${vatId}`, record: { kind: 'partner', key: `vat:${vatId}` } }))?.Rows ?? [];
     const hit = rows.find((r) => r.TaxNumber && bareVat(r.TaxNumber) === bare) ?? rows.find((r) => r.VATIdentificationNumber && bareVat(r.VATIdentificationNumber) === bare);
-    return hit ? customer(hit.CustomerId) : undefined;
+    const found = hit ? await customer(hit.CustomerId) : undefined;
+    if (found?.Code) customerIds.set(found.Code, found.CustomerId);
+    return found;
   }
 
   async function byEmail(email: string): Promise<CustomerJson | undefined> {
     const rows = (await client.get<Page<ContactJson>>('contacts', { Email: email, PageSize: 10 }, { doing: `searching contacts for ${email}`, record: { kind: 'partner', key: `email:${email}` } }))?.Rows ?? [];
     const hit = rows.find((r) => r.Email?.toLowerCase() === email.toLowerCase() && r.Customer?.ID !== undefined);
-    return hit ? customer(hit.Customer!.ID) : undefined;
+    const found = hit ? await customer(hit.Customer!.ID) : undefined;
+    if (found?.Code) customerIds.set(found.Code, found.CustomerId);
+    return found;
   }
 
   return {
@@ -75,9 +81,6 @@ export function createPartners(client: MinimaxClient, settings: MinimaxSettings,
       const key = draft.vatId ? `vat:${draft.vatId}` : `email:${draft.email ?? draft.name}`;
       const record = { kind: 'partner', key };
       const warnings: PortWarning[] = [];
-      // A create whose answer was lost: the customer is there under its code.
-      const existing = await client.get<CustomerJson>(`customers/code(${encodeURIComponent(code)})`, undefined, { doing: `looking up customer ${code}`, record }, [404]);
-      if (existing) return { code: asPartnerCode(code), warnings };
       const countryId = await lookups.countryId(draft.address.country);
       if (countryId === undefined) {
         throw businessError({ target: TARGET, record: { ...record, field: 'country' }, sentence: `Buyer ${key}: Minimax has no country with code "${draft.address.country}". Fix the address in the shop or map it in mappings.countries.` });
@@ -104,7 +107,17 @@ export function createPartners(client: MinimaxClient, settings: MinimaxSettings,
         EInvoiceIssuing: settings.partnerDefaults.eInvoiceIssuing,
         Usage: 'D',
       };
-      const id = await client.create('customers', body, { doing: `creating customer ${code} for buyer ${key}`, record });
+      let id: number;
+      try {
+        id = await client.create('customers', body, { doing: `creating customer ${code} for buyer ${key}`, record });
+      } catch (error) {
+        // A create whose answer was lost earlier: Minimax refuses the code now, and the customer is there under it.
+        const existing = isSyncError(error) && error.errorClass === 'business' ? await client.get<CustomerJson>(`customers/code(${encodeURIComponent(code)})`, undefined, { doing: `looking up customer ${code}`, record }, [404]) : undefined;
+        if (!existing) throw error;
+        customerIds.set(code, existing.CustomerId);
+        return { code: asPartnerCode(code), warnings };
+      }
+      customerIds.set(code, id);
       if (draft.email) {
         try {
           await client.create(`customers/${id}/contacts`, { FullName: draft.name.slice(0, 250), Email: draft.email, Default: 'D' }, { doing: `adding the e-mail contact of customer ${code}`, record });

@@ -403,6 +403,16 @@ export async function startMinimaxEmulator(options: MinimaxEmulatorOptions = {})
         org.calls = Array.from({ length: Math.max(0, Number(body.used ?? 0)) }, () => now);
         return json(res, 200, { used: org.calls.length, limit: settings.callLimit });
       }
+      case 'POST /__admin/age': {
+        // Records seeded "a while ago" (benchmarks of a day after the first sync): every stamp moves back.
+        const ms = Number(body.hours ?? 24) * 3_600_000;
+        for (const o of state.orgs.values()) {
+          for (const map of [o.warehouses, o.items, o.customers, o.contacts, o.orders, o.invoices, o.documents] as Map<number, { modified: number }>[]) {
+            for (const record of map.values()) record.modified -= ms;
+          }
+        }
+        return json(res, 200, { ok: true });
+      }
       case 'POST /__admin/tokens/expire':
         api.expireTokens();
         return json(res, 200, { ok: true });

@@ -63,6 +63,13 @@ describe('Minimax connector', () => {
     expect((await h.port.findPartner({ vatId: 'SI55551234' }))?.partner.code).toBe(code);
   });
 
+  it('a full read after a change sees the change (item reads are shared within one products run only)', async () => {
+    await collect(h.port.items({}));
+    await h.admin('PATCH', '/items', { organisation: ORG, code: 'MM-00003', price: '77.70' });
+    const { rows } = await collect(h.port.prices({ priceList: 'item' }));
+    expect(rows.find((p) => p.sku === 'MM-00003')?.price).toBe('77.7');
+  });
+
   it('creates a customer with its e-mail as a contact, found later by e-mail', async () => {
     const draft: PartnerDraft = { kind: 'person', name: 'Ana Čebular', email: 'ana@example.si', address: { street: ['Pot 2'], city: 'Celje', postcode: '3000', country: asCountry('SI') } };
     expect(await h.port.findPartner({ email: draft.email! })).toBeUndefined();
