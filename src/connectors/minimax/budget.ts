@@ -11,7 +11,6 @@ import type { CallBudget, CallBudgetStatus, CallCounter } from '../../core/ports
 import { LABEL, TARGET, type MinimaxSettings } from './config.js';
 
 export interface CallMeter extends CallBudget {
-  readonly countsTokenCalls: boolean;
   /** A request went out (called synchronously by the HTTP layer, once per attempt). */
   observed(count: number): void;
   /** Writes the calls observed so far to the counter. */
@@ -68,7 +67,6 @@ export function createCallMeter(settings: MinimaxSettings, counter: CallCounter,
   }
 
   return {
-    countsTokenCalls: false,
     observed(count) {
       pending += count;
     },

@@ -79,7 +79,8 @@ export function createMinimaxClient(settings: MinimaxSettings, meter: CallMeter,
   });
   const tokenUrl = new URL(tokenUrlOf(settings));
   // The token request is never repeated by the HTTP layer: a repeat of a wrong password is one step closer to the lockout.
-  const auth: HttpClient = createHttpClient({ ...common, baseUrl: tokenUrl.origin, retry: { maxAttempts: 1 }, ...(meter.countsTokenCalls ? { onRequest } : {}) });
+  // Token requests are not counted: they name no organisation, and the budget is per organisation (INF).
+  const auth: HttpClient = createHttpClient({ ...common, baseUrl: tokenUrl.origin, retry: { maxAttempts: 1 } });
 
   let token: { value: string; expiresAt: number } | undefined;
   let tokenRequest: Promise<string> | undefined;

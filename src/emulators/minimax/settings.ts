@@ -28,8 +28,6 @@ export interface MinimaxEmulatorSettings {
   overLimitStatus: number;
   /** Send `Retry-After` (seconds until the oldest call leaves the window) past the limit (INF). */
   overLimitRetryAfter: boolean;
-  /** Whether token requests count against the budget (INF, Q1). */
-  countTokenCalls: boolean;
   /** Status of a stale or missing RowVersion (INF, Q2: 400 with "Concurrency error" is the guess; 409/412 possible). */
   concurrencyStatus: number;
   /** POST answers 201 with an empty body (CODE C3), or with the created entity (`entity`, as some clients assume). */
@@ -67,7 +65,6 @@ export const DEFAULT_SETTINGS: MinimaxEmulatorSettings = {
   callWindowMs: 24 * 3_600_000,
   overLimitStatus: 429,
   overLimitRetryAfter: true,
-  countTokenCalls: false,
   concurrencyStatus: 400,
   createBody: 'empty',
   defaultPageSize: 100,
