@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const all = ['icenter-read', 'magento-write', 'catalog-sync', 'orders', 'event-latency'];
+const all = ['icenter-read', 'magento-write', 'catalog-sync', 'orders', 'event-latency', 'minimax-budget'];
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : all;
 
 let failed = 0;

@@ -10,7 +10,7 @@ import { loadConfig, type Config } from '../config/index.js';
 import { outboxMapper, withReconcileSchedule } from '../bus/index.js';
 import { createErp, createShop } from '../connectors/registry.js';
 import { createLogger, type Logger } from '../core/log.js';
-import type { ErpPort, ShopPort } from '../core/ports.js';
+import type { CallCounter, ErpPort, ShopPort } from '../core/ports.js';
 import { createMetrics, type SyncMetrics } from '../engine/index.js';
 import type { FlowContext } from '../flows/types.js';
 import { openStore, type Store } from '../store/index.js';
@@ -78,8 +78,10 @@ export async function openContext(configPath: string, overrides: ContextOverride
   const store = await openStore({ url: config.store.url, logger, ...(overrides.readOnlyStore && { readOnly: true }), ...(config.events.publish.to !== 'off' && { outbox: outboxMapper }) });
   logger.debug({ config: configPath, store: store.target, level }, 'configuration loaded and store opened');
   const metrics = createMetrics({ defaultMetrics: overrides.defaultMetrics ?? false });
-  const deps = { logger, onRemoteCall: metrics.onRemoteCall };
+  // Calls to a budgeted ERP are counted in the store; a dry run writes nothing, so it counts in memory on top.
+  const deps = { logger, onRemoteCall: metrics.onRemoteCall, callCounter: overrides.readOnlyStore ? readThroughCounter(store.calls) : store.calls };
   const erp = createErp(config.erp, deps);
+  if (erp.callBudget) metrics.watchCallBudget(erp.callBudget);
   const shop = createShop(config.shop, deps);
   const flowContext: FlowContext = { erp, shop, store, config, logger, owner: processOwner(), now: () => new Date() };
   let closing: Promise<void> | undefined;
@@ -97,6 +99,21 @@ export async function openContext(configPath: string, overrides: ContextOverride
         await Promise.allSettled([erp.close(), shop.close()]);
         await store.close();
       })()),
+  };
+}
+
+/** Reads the store's count and keeps new calls in memory (dry runs write nothing to the store). */
+function readThroughCounter(stored: CallCounter): CallCounter {
+  const local: { at: number; count: number }[] = [];
+  return {
+    async record(_target, at, count) {
+      local.push({ at: at.getTime(), count });
+    },
+    async countSince(target, since) {
+      const base = await stored.countSince(target, since);
+      const mine = local.filter((c) => c.at >= since.getTime()).reduce((sum, c) => sum + c.count, 0);
+      return { ...base, count: base.count + mine };
+    },
   };
 }
 

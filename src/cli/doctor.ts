@@ -57,12 +57,13 @@ interface Reference {
 
 export async function runDoctorChecks(config: Config, erp: ErpPort, shop: ShopPort): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
-  const erpName = display(erp.name);
+  const erpName = erp.label ?? display(erp.name);
   const shopName = display(shop.name);
 
   for (const warning of securityWarnings(config)) results.push({ ok: true, warning: true, text: warning });
   const erpUp = await checkConnection(erp, erpName, results);
   const shopUp = await checkConnection(shop, shopName, results);
+  if (erp.callBudget) results.push(await checkBudget(erp, erpName));
 
   // Invoice PDFs need an add-on in some shops (Magento: the icsync module); say whether it is there and how to get it.
   if (config.flows.invoices.enabled && config.flows.invoices.attachPdf && shop.attachmentSupport) {
@@ -143,6 +144,18 @@ async function checkItem(erp: ErpPort, sku: string, erpName: string): Promise<Ch
     return { ok: false, text: `flows.orders.shippingItem: ${erpName} has no item ${sku}; every order that charges shipping would wait for a person. Create the item or name an existing one.` };
   } catch (error) {
     return { ok: false, text: `shipping item: could not look ${sku} up in ${erpName}: ${sentenceOf(error)}` };
+  }
+}
+
+/** An ERP with a call budget: how much of it is used (doctor's own calls included); a warning line when little is left. */
+async function checkBudget(erp: ErpPort, name: string): Promise<CheckResult> {
+  try {
+    const s = await erp.callBudget!.status();
+    const left = s.usable - s.used;
+    const text = `${name} call budget: ${s.used} of the ${s.usable} calls icsync may use in ${s.windowMs / 3_600_000} h are used (${name} allows ${s.limit}), ${Math.max(0, left)} left`;
+    return left > 0 ? { ok: true, text } : { ok: false, text: `${text}; flows wait until calls free up${s.nextFreeAt ? ` (from ${s.nextFreeAt.toISOString()})` : ''}.` };
+  } catch (error) {
+    return { ok: false, text: `${name} call budget: could not be read: ${sentenceOf(error)}` };
   }
 }
 

@@ -5,9 +5,11 @@
  */
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import type { ErpPort, RemoteCallInfo, ShopPort } from '../core/ports.js';
+import type { CallCounter, ErpPort, RemoteCallInfo, ShopPort } from '../core/ports.js';
 import { icenterSettingsSchema } from './icenter/config.js';
 import { createIcenterErp } from './icenter/index.js';
+import { minimaxSettingsSchema } from './minimax/config.js';
+import { createMinimaxErp } from './minimax/index.js';
 import { magentoSettingsSchema } from './magento/config.js';
 import { createMagentoShop } from './magento/index.js';
 
@@ -15,11 +17,14 @@ export interface ConnectorDeps {
   logger: Logger;
   /** Called after every remote call, for metrics. */
   onRemoteCall?: (info: RemoteCallInfo) => void;
+  /** Where connectors with a call budget (Minimax) count their calls: the store, seen by every process. */
+  callCounter?: CallCounter;
 }
 
 export const erpConnectorSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('icenter'), icenter: icenterSettingsSchema }).strict(),
-], { error: 'expected erp.type to be one of: icenter' });
+  z.object({ type: z.literal('minimax'), minimax: minimaxSettingsSchema }).strict(),
+], { error: 'expected erp.type to be one of: icenter, minimax' });
 
 export const shopConnectorSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('magento'), magento: magentoSettingsSchema }).strict(),
@@ -32,6 +37,8 @@ export function createErp(config: ErpConnectorConfig, deps: ConnectorDeps): ErpP
   switch (config.type) {
     case 'icenter':
       return createIcenterErp(config.icenter, deps);
+    case 'minimax':
+      return createMinimaxErp(config.minimax, deps);
   }
 }
 

@@ -71,6 +71,44 @@ export interface CodeEntry {
   active?: boolean;
 }
 
+/**
+ * Calls to a remote system, counted where every process sees them (the store), for APIs with a
+ * call budget (Minimax: 1,000 calls per organisation per rolling 24 h). The engine provides it;
+ * a connector records each call it makes and reads the count before planning.
+ */
+export interface CallCounter {
+  record(target: string, at: Date, count: number): Promise<void>;
+  /** Calls recorded at or after `since`, and when the oldest of them was made. */
+  countSince(target: string, since: Date): Promise<{ count: number; oldest?: Date }>;
+}
+
+/** Where a connector's call budget stands, for status, the dashboard and /metrics. */
+export interface CallBudgetStatus {
+  target: string;
+  /** Calls the remote system allows per window. */
+  limit: number;
+  /** The share of the limit icsync plans within (the rest is left to people and other integrations). */
+  usable: number;
+  used: number;
+  windowMs: number;
+  /** When the oldest counted call leaves the window (a call frees up then). */
+  nextFreeAt?: Date;
+}
+
+/** Whether a flow may start now on a budget, and if not, why and until when. */
+export type BudgetAdmission = { ok: true } | { ok: false; sentence: string; retryAt: Date };
+
+/**
+ * A connector whose API has a call budget declares it (a capability: connectors without one
+ * leave `ErpPort.callBudget` undefined and nothing changes). Flows never look at it; the
+ * engine asks it before starting a flow, so lower-priority flows wait when calls run short.
+ */
+export interface CallBudget {
+  status(): Promise<CallBudgetStatus>;
+  /** `estimate`: calls the flow's last run used, when known. */
+  admit(flow: string, estimate?: number): Promise<BudgetAdmission>;
+}
+
 export type ErpCodeList = 'warehouses' | 'vatRates' | 'orderBooks' | 'invoiceBooks' | 'paymentMethods' | 'shippingMethods' | 'priceLists' | 'currencies';
 
 /**
@@ -91,6 +129,10 @@ export interface ErpPort {
   readonly name: string;
   /** The ERP's order arithmetic; absent = cents for prices and percents, one rounding per line. */
   readonly orderArithmetic?: ErpOrderArithmetic;
+  /** How a person calls this ERP in a sentence ("SKU X is not in iCenter"); `name` when absent. */
+  readonly label?: string;
+  /** Present when the ERP's API limits calls per window (Minimax); see CallBudget. */
+  readonly callBudget?: CallBudget;
 
   /** Checks the connection, the credentials and the organisation/company selection. */
   checkConnection(): Promise<ConnectionInfo>;

@@ -23,6 +23,8 @@ export interface DemoSize {
 }
 
 export const DEMO_SIZE: DemoSize = { items: 2000, erpCustomers: 60, shopCustomers: 40, orders: 200 };
+/** A day that fits Minimax's 1,000 calls (the vendor designs the API for up to 1,000 orders a month). */
+export const MINIMAX_DEMO_SIZE: DemoSize = { items: 500, erpCustomers: 20, shopCustomers: 15, orders: 40 };
 
 /** Every how many catalog items one is new in the ERP (not yet in the shop): one in four. */
 const NEW_IN_ERP_EVERY = 4;

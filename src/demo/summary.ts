@@ -3,12 +3,12 @@
  * (not in the flows' own reports, so the summary checks the flows rather than repeating them).
  */
 import { join, relative } from 'node:path';
-import type { IcenterEmulator } from '../emulators/icenter/index.js';
 import type { MagentoEmulator } from '../emulators/magento/index.js';
 import { aboutRecord } from '../flows/common.js';
 import type { Store } from '../store/index.js';
-import { ORGANISATION, type DemoOrder } from './data.js';
-import { icenterAdmin, magentoAdmin } from './admin.js';
+import type { DemoOrder } from './data.js';
+import { magentoAdmin } from './admin.js';
+import type { ErpSide } from './erp-side.js';
 
 export interface WaitingRecord {
   kind: string;
@@ -45,6 +45,8 @@ export interface DemoSummary {
   waiting: WaitingRecord[];
   /** The special orders of the data set and the state each reached. */
   special: (SpecialOrder & { state: string })[];
+  /** For an ERP with a call budget (Minimax): calls counted by the ERP in the window, and its limit. */
+  erpCalls?: { used: number; limit: number; label: string };
 }
 
 export interface SpecialOrder {
@@ -54,7 +56,7 @@ export interface SpecialOrder {
 
 export interface SummaryInput {
   store: Store;
-  icenter: IcenterEmulator;
+  erp: ErpSide;
   magento: MagentoEmulator;
   productsBefore: number;
   erpCustomersBefore: number;
@@ -67,15 +69,15 @@ interface AdminEmail {
   attachments: { mime_type: string; size: number }[];
 }
 
-export async function collectSummary({ store, icenter, magento, productsBefore, erpCustomersBefore, ordersShipped, special }: SummaryInput): Promise<DemoSummary> {
+export async function collectSummary({ store, erp, magento, productsBefore, erpCustomersBefore, ordersShipped, special }: SummaryInput): Promise<DemoSummary> {
   const shop = magento.runtime.state;
   const emails = (await magentoAdmin<AdminEmail[]>(magento, 'GET', '/emails')).filter((email) => email.kind === 'invoice');
   const invoicesPerOrder = new Map<number, number>();
   for (const invoice of shop.invoices.values()) invoicesPerOrder.set(Number(invoice.order_id), (invoicesPerOrder.get(Number(invoice.order_id)) ?? 0) + 1);
-  const erpOrders = await icenterAdmin<{ orderReference: string | null }[]>(icenter, 'GET', `/orders?organisation=${ORGANISATION}`);
-  const erpCustomers = await icenterAdmin<unknown[]>(icenter, 'GET', `/customers?organisation=${ORGANISATION}`);
-  const erpInvoices = await icenterAdmin<unknown[]>(icenter, 'GET', `/invoices?organisation=${ORGANISATION}`);
-  const references = erpOrders.map((order) => order.orderReference ?? '');
+  const references = await erp.orderReferences();
+  const erpCustomers = await erp.customers();
+  const erpInvoices = await erp.invoices();
+  const budget = erp.budget?.();
   const counts = await store.ledger.countByState();
   const ordersByLedgerState = Object.fromEntries(counts.filter((c) => c.kind === 'order').map((c) => [c.state, c.count]));
   const stockRows = counts.filter((c) => c.kind === 'stock').reduce((sum, c) => sum + c.count, 0);
@@ -90,14 +92,14 @@ export async function collectSummary({ store, icenter, magento, productsBefore, 
     productsBefore,
     productsCreated: shop.products.size - productsBefore,
     stockRowsWritten: stockRows,
-    subjectsCreated: erpCustomers.length - erpCustomersBefore,
+    subjectsCreated: erpCustomers - erpCustomersBefore,
     buyersLinked: linked.length,
     buyersCreated,
     buyersFound: linked.length - buyersCreated,
     shopOrders: shopOrders.length,
-    ordersInErp: erpOrders.length,
+    ordersInErp: references.length,
     duplicateErpOrders: references.length - new Set(references).size,
-    erpInvoices: erpInvoices.length,
+    erpInvoices,
     shopInvoices: shop.invoices.size,
     shopInvoicesWithPdf: [...shop.invoices.keys()].filter((id) => (shop.attachments.get(id)?.length ?? 0) > 0).length,
     ordersInvoicedTwice: [...invoicesPerOrder.values()].filter((count) => count > 1).length,
@@ -108,6 +110,7 @@ export async function collectSummary({ store, icenter, magento, productsBefore, 
     ordersByLedgerState,
     waiting: waitingRows.map((row) => ({ kind: row.kind, key: row.shopKey ?? row.erpKey ?? String(row.id), reason: row.lastError ?? '(no reason recorded)' })),
     special: specialStates,
+    ...(budget && { erpCalls: { ...budget, label: erp.label } }),
   };
 }
 
@@ -149,6 +152,7 @@ export function formatSummary(s: DemoSummary, where: { dir: string; configPath: 
     `  invoices sent to the shop       ${s.shopInvoices} of ${s.erpInvoices} ERP invoices, ${s.shopInvoicesWithPdf} with the PDF, ${s.invoiceEmails} e-mailed (${s.invoiceEmailsWithPdf} with the PDF attached)`,
     `  orders complete in the shop     ${s.ordersComplete} (${s.ordersShipped} shipped and invoiced)`,
     `  order states in the ledger      ${states}`,
+    ...(s.erpCalls ? [`  ${`${s.erpCalls.label} calls used today`.padEnd(32)}${s.erpCalls.used} of the ${s.erpCalls.limit}-call daily budget (${s.erpCalls.limit - s.erpCalls.used} left)`] : []),
     `  waiting for a person            ${s.waiting.length}`,
     ...s.waiting.map((w) => `    ${aboutRecord(w.kind, w.key, w.reason)}`),
     '',

@@ -5,7 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { FlowReport } from '../flows/types.js';
-import type { RemoteCallInfo } from '../core/ports.js';
+import type { CallBudget, RemoteCallInfo } from '../core/ports.js';
 
 
 export interface SyncMetrics {
@@ -14,6 +14,8 @@ export interface SyncMetrics {
   /** `interrupted`: a stop ended the run early; it does not count as a good run for the lag. */
   recordRun(flow: string, status: 'ok' | 'failed' | 'skipped' | 'interrupted', report?: FlowReport): void;
   recordStep(flow: string, outcome: string, errorClass?: string): void;
+  /** Exposes an ERP's call budget (used, usable, limit) as gauges, read at each scrape. */
+  watchCallBudget(budget: CallBudget): void;
 }
 
 /** Counts of a report that are items moved; the rest (read, unchanged, ...) are reported as they are under their own name. */
@@ -45,8 +47,27 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
     registers: [registry],
   });
 
+  let budget: CallBudget | undefined;
+  new Gauge({
+    name: 'icsync_erp_call_budget',
+    help: 'The ERP call budget over its rolling window (Minimax): kind=used (calls made), usable (what icsync plans within), limit (what the ERP allows).',
+    labelNames: ['target', 'kind'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      if (!budget) return;
+      const s = await budget.status();
+      this.set({ target: s.target, kind: 'used' }, s.used);
+      this.set({ target: s.target, kind: 'usable' }, s.usable);
+      this.set({ target: s.target, kind: 'limit' }, s.limit);
+    },
+  });
+
   return {
     registry,
+    watchCallBudget(next) {
+      budget = next;
+    },
     onRemoteCall(info) {
       remote.observe({ target: info.target, method: info.method, route: info.route, status: String(info.status) }, info.durationMs / 1000);
     },

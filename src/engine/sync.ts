@@ -13,6 +13,7 @@ import { mergeReport, startReport } from '../flows/report.js';
 import type { Flow, FlowContext, FlowReport, RunOptions } from '../flows/types.js';
 import type { EntityKind } from '../store/index.js';
 import type { SyncMetrics } from './metrics.js';
+import { admitByBudget, callsUsed } from './budget.js';
 import { drainFlow, FlowStoppedError } from './worker.js';
 
 export interface SyncOptions extends RunOptions {
@@ -36,6 +37,19 @@ export async function runFlow(ctx: FlowContext, flow: Flow, options: SyncOptions
   const { store } = ctx;
   // A dry run writes nothing, not even a lock or a run record.
   if (options.dryRun) return execute(ctx, flow, options);
+  // An ERP with a call budget (Minimax) lets lower-priority flows wait when calls run short.
+  const admission = await admitByBudget(ctx, flow.name);
+  if (!admission.ok) {
+    const report = startReport(flow.name, false);
+    report.report.skipped = true;
+    report.report.waiting = admission.sentence;
+    report.count('waitingForBudget');
+    const runId = await store.runs.start(flow.name, { waitingUntil: admission.retryAt.toISOString() });
+    await store.runs.finish(runId, { status: 'skipped', counts: report.report.counts, error: admission.sentence });
+    ctx.logger.warn({ flow: flow.name, retryAt: admission.retryAt.toISOString() }, admission.sentence);
+    options.metrics?.recordRun(flow.name, 'skipped');
+    return report.finish();
+  }
   // The lock only stops overlapping runs (ledger rows have their own leases), so it follows the
   // lease duration: a killed process holds up the next run of its flow no longer than that.
   // The heartbeat renews it three times per period; the floor keeps renewals from racing expiry.
@@ -54,7 +68,10 @@ export async function runFlow(ctx: FlowContext, flow: Flow, options: SyncOptions
   heartbeat.unref();
   const runId = await store.runs.start(flow.name, { full: options.full });
   try {
+    const before = await callsUsed(ctx);
     const report = await execute(ctx, flow, options);
+    const after = before === undefined ? undefined : await callsUsed(ctx).catch(() => undefined);
+    if (before !== undefined && after !== undefined) report.counts.erpCalls = Math.max(0, after - before);
     // Interrupted is not failed: the lag, /readyz and the history must not read a shutdown as an outage.
     const status = report.error !== undefined ? 'failed' : report.interrupted ? 'interrupted' : 'ok';
     await store.runs.finish(runId, { status, counts: report.counts, ...(report.error !== undefined && { error: report.error }) });

@@ -21,7 +21,7 @@ export async function readCursor(ctx: FlowContext, flow: string, full: boolean):
 /** How a person calls the ERP in a sentence ("SKU X is not in iCenter"). */
 export function erpLabel(ctx: FlowContext): string {
   const names: Record<string, string> = { icenter: 'iCenter' };
-  return names[ctx.erp.name] ?? ctx.erp.name;
+  return ctx.erp.label ?? names[ctx.erp.name] ?? ctx.erp.name;
 }
 
 export function shopLabel(ctx: FlowContext): string {

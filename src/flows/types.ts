@@ -72,8 +72,10 @@ export interface FlowReport {
   error?: string;
   /** The error class of `error`. */
   errorClass?: 'transient' | 'business' | 'configuration';
-  /** True when the run was skipped because another run of the same flow held its lock. */
+  /** True when the run was skipped because another run of the same flow held its lock, or it waits for the ERP's call budget. */
   skipped?: boolean;
+  /** Why a skipped run waits (the ERP's call budget), in one sentence. */
+  waiting?: string;
 }
 
 export interface BatchFlow {

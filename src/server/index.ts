@@ -7,6 +7,7 @@
  * the flows write already free of secrets.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { CallBudget } from '../core/ports.js';
 import type { Logger } from 'pino';
 import type { Config, FlowName } from '../config/index.js';
 import { RecordNotFoundError, retryRecord, skipRecord, type SyncMetrics } from '../engine/index.js';
@@ -32,6 +33,8 @@ export interface ServerOptions {
   stoppedFlows?: () => Partial<Record<FlowName, string>>;
   /** When each flow runs next (from the scheduler). */
   nextRuns?: () => Partial<Record<FlowName, Date | null>>;
+  /** The ERP's call budget (Minimax), shown in /api/status. */
+  callBudget?: CallBudget;
   /** Default: the engine's retryRecord / skipRecord on `store`. */
   actions?: RecordActions;
   /** The address the server will listen on, when not server.host (`icsync run --host`): the guard refuses a non-loopback one without a token. */
@@ -71,7 +74,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
   });
 
   app.get('/api/status', async () => {
-    const status = await collectStatus(store, config, { ...(options.stoppedFlows && { stopped: options.stoppedFlows() }) });
+    const status = await collectStatus(store, config, { ...(options.stoppedFlows && { stopped: options.stoppedFlows() }), ...(options.callBudget && { callBudget: options.callBudget }) });
     const next = options.nextRuns?.() ?? {};
     return { ...status, flows: status.flows.map((flow) => ({ ...flow, nextRunAt: next[flow.name]?.toISOString() ?? null })) };
   });

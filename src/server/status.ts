@@ -5,6 +5,7 @@
  * from the ledger and run history appear (they are scrubbed of secrets when written).
  */
 import { FLOW_NAMES, type Config, type FlowName } from '../config/index.js';
+import type { CallBudget } from '../core/ports.js';
 import type { EntityKind, LinkRow, RunRow, StateCount, Store } from '../store/index.js';
 import { eventsStatus, type EventsStatus } from '../bus/index.js';
 
@@ -38,8 +39,22 @@ export interface AttentionRecord {
   updatedAt: string;
 }
 
+/** The ERP's call budget over the rolling window (only for an ERP that has one: Minimax). */
+export interface CallBudgetReport {
+  target: string;
+  used: number;
+  /** Calls icsync plans within (a share of the limit). */
+  usable: number;
+  /** Calls the ERP allows in the window. */
+  limit: number;
+  remaining: number;
+  windowHours: number;
+  nextFreeAt?: string;
+}
+
 export interface StatusReport {
   generatedAt: string;
+  callBudget?: CallBudgetReport;
   store: string;
   flows: FlowStatus[];
   counts: StateCount[];
@@ -102,7 +117,7 @@ export function describeSchedule(schedule: Config['flows'][FlowName]['schedule']
 export async function collectStatus(
   store: Store,
   config: Config,
-  options: { now?: Date; /** Default 200; Infinity for every one. */ attentionLimit?: number; stopped?: Partial<Record<FlowName, string>> } = {},
+  options: { now?: Date; /** Default 200; Infinity for every one. */ attentionLimit?: number; stopped?: Partial<Record<FlowName, string>>; callBudget?: CallBudget } = {},
 ): Promise<StatusReport> {
   const now = options.now ?? new Date();
   const flows = await Promise.all(
@@ -131,7 +146,17 @@ export async function collectStatus(
   const attentionTotal = counts.filter((c) => ATTENTION_STATES.includes(c.state)).reduce((sum, c) => sum + c.count, 0);
   const onlyInErp = counts.filter((c) => c.kind === 'product' && c.state === 'only_in_erp').reduce((sum, c) => sum + c.count, 0);
   const events = await eventsStatus(store, config);
-  return { generatedAt: now.toISOString(), store: store.target, flows, counts, attention, attentionTotal, onlyInErp, ...(events && { events }) };
+  const callBudget = options.callBudget ? await budgetReport(options.callBudget) : undefined;
+  return { generatedAt: now.toISOString(), ...(callBudget && { callBudget }), store: store.target, flows, counts, attention, attentionTotal, onlyInErp, ...(events && { events }) };
+}
+
+async function budgetReport(budget: CallBudget): Promise<CallBudgetReport> {
+  const s = await budget.status();
+  return {
+    target: s.target, used: s.used, usable: s.usable, limit: s.limit, remaining: Math.max(0, s.usable - s.used), windowHours: s.windowMs / 3_600_000,
+    ...(s.nextFreeAt && { nextFreeAt: s.nextFreeAt.toISOString() }),
+  };
+
 }
 
 /** "3 h 12 min", "45 s": how long ago, for people. */

@@ -5,6 +5,7 @@
  */
 import type { Engine } from './engine.js';
 import { StoreError } from './errors.js';
+import { createCalls } from './calls.js';
 import { createCursors } from './cursors.js';
 import { createLedger } from './ledger.js';
 import { createLocks } from './locks.js';
@@ -99,6 +100,7 @@ function storeOn(engine: Engine, described: string, clock: () => Date, outbox?: 
     locks: createLocks(engine, clock),
     outbox: createOutbox(engine),
     counters: createCounters(engine, clock),
+    calls: createCalls(engine),
     close: () => engine.close(),
   };
 }

@@ -80,6 +80,13 @@ export interface BusCountersTable {
   updated_at: DbTime;
 }
 
+export interface RemoteCallsTable {
+  target: string;
+  /** Start of the minute the calls were made in. */
+  minute: DbTime;
+  count: number;
+}
+
 export interface Database {
   links: LinksTable;
   link_events: LinkEventsTable;
@@ -88,4 +95,5 @@ export interface Database {
   flow_locks: FlowLocksTable;
   outbox: OutboxTable;
   bus_counters: BusCountersTable;
+  remote_calls: RemoteCallsTable;
 }

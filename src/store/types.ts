@@ -250,6 +250,8 @@ export interface Counters {
   all(): Promise<Record<string, number>>;
 }
 
+import type { CallCounter } from '../core/ports.js';
+
 export type StoreDialect = 'sqlite' | 'postgres';
 
 export interface Store {
@@ -262,5 +264,7 @@ export interface Store {
   locks: Locks;
   outbox: Outbox;
   counters: Counters;
+  /** Calls to remote systems with a call budget, per minute (see calls.ts). */
+  calls: CallCounter;
   close(): Promise<void>;
 }

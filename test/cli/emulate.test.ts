@@ -77,3 +77,31 @@ describe('icsync emulate', () => {
     expect(cli.stderr()).toContain("argument '1.9' is invalid");
   });
 });
+
+describe('icsync emulate minimax', () => {
+  it('prints its URLs, credentials and organisations, signs in, answers the API, stops with 0', async () => {
+    let stop!: (signal: string) => void;
+    let line!: (text: string) => void;
+    const printed = new Promise<string>((resolve) => (line = resolve));
+    const cli = io(new Promise((resolve) => (stop = resolve)), line);
+    const running = main(['node', 'icsync', 'emulate', 'minimax', '--port', '0', '--seed', 'gen:5:3', '--call-limit', '3'], cli);
+    const info = JSON.parse(await printed) as { emulator: string; baseUrl: string; tokenUrl: string; clientId: string; clientSecret: string; username: string; password: string; scope: string; organisations: number[] };
+    expect(info).toMatchObject({ emulator: 'minimax', scope: 'minimax.si', organisations: [1, 2] });
+    const token = await fetch(info.tokenUrl, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'password', client_id: info.clientId, client_secret: info.clientSecret, username: info.username, password: info.password, scope: info.scope }),
+    });
+    const { access_token: bearer } = (await token.json()) as { access_token: string };
+    const get = () => fetch(`${info.baseUrl}api/orgs/1/items?PageSize=2`, { headers: { authorization: `Bearer ${bearer}` } });
+    const first = await get();
+    expect(first.status).toBe(200);
+    expect(((await first.json()) as { TotalRows: number }).TotalRows).toBe(5);
+    await get();
+    await get();
+    const over = await get();
+    expect(over.status).toBe(429);
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(80_000);
+    stop('SIGTERM');
+    expect(await running).toBe(0);
+  });
+});

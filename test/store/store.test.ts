@@ -2,13 +2,13 @@
  * One behaviour suite for the store, run against SQLite and against a real PostgreSQL.
  * Tests share one database per dialect and isolate themselves by unique keys and states.
  */
-import { migrations } from '../../src/store/migrations/index.js';
 import { randomBytes } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyConflictError, LeaseLostError, LinkNotFoundError, openStore } from '../../src/store/index.js';
 import type { LinkRow, Store } from '../../src/store/index.js';
+import { migrations } from '../../src/store/migrations/index.js';
 import { postgresBackend, sqliteBackend } from './backends.js';
 
 const backends = [sqliteBackend(), await postgresBackend()];

@@ -1,10 +1,11 @@
 /**
- * `icsync emulate magento|icenter [options]`: a local stand-in for the shop or the ERP, for
+ * `icsync emulate magento|icenter|minimax [options]`: a local stand-in for the shop or the ERP, for
  * trying icsync out and for tests. Prints one JSON line (base URL and the emulator's own
  * test credentials), then runs until SIGINT/SIGTERM.
  */
 import { Option } from 'commander';
 import { runIcenterEmulatorFromArgs, type IcenterEmulatorCliOptions } from '../../emulators/icenter/index.js';
+import { runMinimaxEmulatorFromArgs, type MinimaxEmulatorCliOptions } from '../../emulators/minimax/index.js';
 import { runMagentoEmulatorFromArgs, type MagentoEmulatorCliOptions } from '../../emulators/magento/cli.js';
 import { MAGENTO_VERSIONS, type MagentoEmulator } from '../../emulators/magento/index.js';
 import { SANDBOX_SOURCES, sandboxErpSeed, sandboxShopProducts, seedSandboxOrders } from '../../demo/sandbox.js';
@@ -50,6 +51,21 @@ export function registerEmulateCommand({ program, io }: CommandEnv): void {
       const emulator = await start(() =>
         runIcenterEmulatorFromArgs({ ...rest, ...(charset === false && { noCharset: true }), write: (line) => io.out(`${line}\n`) }),
       );
+      await runUntilStopped(io, () => emulator.close());
+    });
+
+  emulate
+    .command('minimax')
+    .description('emulate the SAOP Minimax REST API (OAuth2 password grant, JSON, the 1,000-call budget)')
+    .option('--port <port>', 'port to listen on (0 = any free port)', '4000')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--seed <seed>', 'starting data: gen:<items>[:<seed>] or a JSON file', 'gen:200:1')
+    .addOption(new Option('--instance <instance>', 'which Minimax to behave like (path prefix and OAuth scope)').choices(['SI', 'HR', 'RS']).default('SI'))
+    .option('--call-limit <calls>', 'calls allowed per organisation in 24 h', '1000')
+    .option('--token-lifetime-sec <seconds>', 'lifetime of an access token', '3600')
+    .option('--auto-invoice-delay-ms <ms>', 'invoice each new order (with its PDF) after this many milliseconds')
+    .action(async (opts: MinimaxEmulatorCliOptions) => {
+      const emulator = await start(() => runMinimaxEmulatorFromArgs({ ...opts, write: (line) => io.out(`${line}\n`) }));
       await runUntilStopped(io, () => emulator.close());
     });
 }

@@ -63,6 +63,7 @@ export function registerRunCommand({ program, io }: CommandEnv): void {
         stoppedFlows: () => ({ ...stopped }),
         nextRuns: () => scheduler.nextRuns(),
         host,
+        ...(ctx.erp.callBudget && { callBudget: ctx.erp.callBudget }),
       });
       let alerter: ReturnType<typeof createAlerter>;
       // Event-driven mode (docs/EVENTS.md): intake wakes the worker; the webhook route joins the server.

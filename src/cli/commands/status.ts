@@ -22,14 +22,22 @@ export function registerStatusCommand({ program, io }: CommandEnv): void {
       const status = await withContext(configPathOf(program), { io, minLevel: 'warn' }, async (ctx) => {
         // A run left `running` by a process that ended is shown as what it is: interrupted.
         await recoverAfterCrash(ctx.store, ctx.logger);
-        return collectStatus(ctx.store, ctx.config, { ...(flags.all && { attentionLimit: Number.POSITIVE_INFINITY }) });
+        return collectStatus(ctx.store, ctx.config, { ...(flags.all && { attentionLimit: Number.POSITIVE_INFINITY }), ...(ctx.erp.callBudget && { callBudget: ctx.erp.callBudget }) });
       });
       io.out(flags.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
     });
 }
 
 export function formatStatus(status: StatusReport): string {
-  const parts: string[] = [`Store: ${status.store}\n\n`];
+  const parts: string[] = [`Store: ${status.store}\n`];
+  const budget = status.callBudget;
+  if (budget) {
+    parts.push(
+      `ERP calls: ${budget.used} of ${budget.usable} used in the last ${budget.windowHours} h, ${budget.remaining} left ` +
+        `(${budget.target} allows ${budget.limit}; icsync plans within ${budget.usable})${budget.nextFreeAt ? `; the oldest call ages out at ${utc(budget.nextFreeAt)}` : ''}\n`,
+    );
+  }
+  parts.push('\n');
   parts.push(
     table([
       ['flow', 'schedule', 'last run (UTC)', 'result', 'counts', 'lag', 'cursor'],

@@ -92,7 +92,7 @@ export function formatReports(reports: readonly FlowReport[], dryRun: boolean): 
   }
   const rows = reports.map((report) => [
     report.flow,
-    report.skipped ? 'skipped (another run is going)' : report.error !== undefined ? `stopped (${report.errorClass ?? 'error'})` : 'ok',
+    report.skipped ? (report.waiting ?? 'skipped (another run is going)') : report.error !== undefined ? `stopped (${report.errorClass ?? 'error'})` : 'ok',
     formatCounts(report.counts),
     `${(report.durationMs / 1000).toFixed(1)} s`,
   ]);

@@ -6,6 +6,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { StoreDialect } from '../types.js';
 import { initial } from './001_initial.js';
 import { bus } from './002_bus.js';
+import { remoteCalls } from './003_remote_calls.js';
 
 export interface StoreMigration {
   name: string;
@@ -13,7 +14,7 @@ export interface StoreMigration {
   down(db: Kysely<unknown>, dialect: StoreDialect): Promise<void>;
 }
 
-export const migrations: readonly StoreMigration[] = [initial, bus];
+export const migrations: readonly StoreMigration[] = [initial, bus, remoteCalls];
 
 /** Kysely's provider, with the dialect bound so migrations can pick column types. */
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {

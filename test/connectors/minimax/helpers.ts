@@ -1,0 +1,3 @@
+import type { CountryCode } from '../../../src/core/model.js';
+
+export const asCountry = (code: string): CountryCode => code as CountryCode;
