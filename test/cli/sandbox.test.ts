@@ -69,7 +69,7 @@ describe('icsync sandbox', () => {
     const status = quiet();
     expect(await main(['node', 'icsync', '-c', configPath, 'status'], status)).toBe(0);
     expect(status.stdout()).toMatch(/^order\s+in_erp\s+28$/m);
-    expect(status.stdout()).toMatch(/1 record needs a person[^\n]*\n\s+\[needs_attention\] Order \d+: the ERP order \d{4}\/VNK\/\d+ totals/);
+    expect(status.stdout()).toMatch(/1 record needs a person[^\n]*\n\s+\[needs_attention\] Order \d+ is held before it was entered in iCenter/);
 
     stop('SIGINT');
     expect(await running).toBe(0);

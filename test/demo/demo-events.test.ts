@@ -28,7 +28,7 @@ describe('icsync demo --events', () => {
     const c = capture();
     const code = await main(['node', 'icsync', 'demo', '--events', 'webhook', '--orders', '6', '--dir', join(base, 'webhook')], c.io);
     expect(code, c.err()).toBe(0);
-    const lines = c.out().split('\n').filter((line) => /placed in Magento → in iCenter as VNK \d+\/\d+ \d+ ms later/.test(line));
+    const lines = c.out().split('\n').filter((line) => /placed in Magento → in iCenter as \d{4}\/VNK\/\d+ \d+ ms later/.test(line));
     expect(lines).toHaveLength(6);
     expect(c.out()).toMatch(/orders in iCenter\s+6 \(duplicates: 0\)/);
   }, 90_000);

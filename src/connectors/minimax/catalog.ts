@@ -5,7 +5,7 @@
  *
  * Budget: a delta reads `items/synccandidates` (ids changed since the cursor), then each item
  * (`items/{id}`), or the whole list when that takes fewer calls; stock has no delta endpoint
- * and no warehouse column, so it is one paged scan per mapped warehouse (contract §2.4).
+ * and no warehouse column, so it is one paged scan per mapped warehouse (docs/contracts/minimax.md#resources-icsync-uses).
  */
 import { configurationError, isSyncError } from '../../core/errors.js';
 import { decFromJson, tryDec, type Decimal } from '../../core/decimal.js';

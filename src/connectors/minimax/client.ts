@@ -210,7 +210,7 @@ export function createMinimaxClient(settings: MinimaxSettings, meter: CallMeter,
       const answer = await this.call({ method: 'GET', path, ...(query && { query }), ...(missing && { missing }) }, ctx);
       return answer?.json as T | undefined;
     },
-    /** POST → 201 + Location: the id comes from `?id=` or the last path segment, never from the body (contract §3). */
+    /** POST → 201 + Location: the id comes from `?id=` or the last path segment, never from the body (docs/contracts/minimax.md#conventions). */
     async create(path: string, body: unknown, ctx: CallContext): Promise<number> {
       const answer = await this.call({ method: 'POST', path, body }, ctx);
       const location = answer?.headers.location;

@@ -10,7 +10,7 @@ import { createMinimaxClient } from './client.js';
 import { LABEL, type MinimaxSettings } from './config.js';
 import { createInvoices } from './invoices.js';
 import { createLookups } from './lookups.js';
-import { createOrders } from './orders.js';
+import { createOrders, minimaxOrderArithmetic } from './orders.js';
 import { createPartners } from './partners.js';
 
 export { minimaxSettingsSchema, type MinimaxSettings, type MinimaxSettingsInput } from './config.js';
@@ -37,6 +37,7 @@ export function createMinimaxErp(settings: MinimaxSettings, deps: MinimaxDeps): 
   return {
     name: 'minimax',
     label: LABEL,
+    orderArithmetic: minimaxOrderArithmetic,
     callBudget: { status: meter.status, admit: meter.admit },
     checkConnection: catalog.checkConnection,
     listCodes: catalog.listCodes,

@@ -1,6 +1,6 @@
 /**
  * Code lists resolved once per process and kept (ids are per organisation, so everything is
- * resolved by code, never hard-coded; contract §2.1). Each list costs one call the first time.
+ * resolved by code, never hard-coded; docs/contracts/minimax.md#resources-icsync-uses). Each list costs one call the first time.
  */
 import { configurationError } from '../../core/errors.js';
 import type { MinimaxClient } from './client.js';

@@ -1,6 +1,6 @@
 /**
  * Partners are Minimax customers. A customer holds no e-mail: e-mails live in its contacts,
- * which can be searched across the organisation (`contacts?Email=`; contract §2.5). A VAT ID is
+ * which can be searched across the organisation (`contacts?Email=`; docs/contracts/minimax.md#resources-icsync-uses). A VAT ID is
  * looked for with `customers?SearchString=` and matched here, since which fields SearchString
  * covers is not documented (INF).
  *

@@ -91,7 +91,7 @@ export function text(value: unknown): string | null {
 
 /** RowVersion check of a PUT or an action: stale or missing → the concurrency error (status per setting, INF Q2). */
 export function staleRowVersion(ctx: Ctx, record: Meta, given: string | undefined): Reply | undefined {
-  // A raw `+` in a query string arrives as a space: accept the value URL-encoded or raw (contract §5).
+  // A raw `+` in a query string arrives as a space: accept the value URL-encoded or raw (docs/contracts/minimax.md#conventions).
   const value = given?.replace(/ /g, '+');
   if (value === record.rowVersion) return undefined;
   return message(ctx.settings.concurrencyStatus, 'Concurrency error: zapis je medtem spremenil drug uporabnik (RowVersion). Preberite ga znova.');

@@ -1,6 +1,6 @@
 /**
- * The API routes under `api/orgs/{organisationId}/`, matched case-insensitively (contract
- * §1.1). Each handler reads a Ctx and returns a JSON Reply; the server does auth, budget,
+ * The API routes under `api/orgs/{organisationId}/`, matched case-insensitively
+ * (docs/contracts/minimax.md#conventions). Each handler reads a Ctx and returns a JSON Reply; the server does auth, budget,
  * faults and logging around them.
  */
 import { dec, isNegative, isZero, type Decimal } from '../../core/decimal.js';
@@ -176,7 +176,7 @@ on('PUT', `items/${ID}`, (ctx) => {
 });
 
 // ---------------------------------------------------------------------------
-// Stock (read-only; no warehouse field in the row, contract §2.4)
+// Stock (read-only; no warehouse field in the row, docs/contracts/minimax.md#resources-icsync-uses)
 
 function stockRows(ctx: Ctx, itemFilter?: number): { item: Item; qty: Decimal }[] {
   const warehouseId = ctx.query('WarehouseId');

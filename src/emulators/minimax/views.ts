@@ -1,5 +1,5 @@
 /**
- * Records as the API writes them: every model field, nulls included (contract §5), Fk fields
+ * Records as the API writes them: every model field, nulls included (docs/contracts/minimax.md#conventions), Fk fields
  * as `{ID, Name, ResourceUrl}`, decimals as JSON numbers (DOC swg), date-times without a zone.
  */
 import type { Decimal } from '../../core/decimal.js';
