@@ -29,9 +29,15 @@ const SI_VAT: [string, string, string, string | null][] = [
   ['P', '5', '2020-01-01', null], ['O', '0', '2002-01-01', null],
 ];
 
+/** Seeded records were made before icsync started: an hour back, as a business's data would be. */
+const SEED_AGE_MS = 3_600_000;
+
 export function stateFromSeed(seed: MinimaxSeed, stamp = makeStampClock(), rowVersion = makeRowVersions()): EmulatorState {
-  const state: EmulatorState = { orgs: new Map(), stamp, rowVersion };
+  // Thousands of seeded records stamped one millisecond apart would otherwise run the strictly
+  // increasing clock seconds ahead of the wall clock, and look changed after a later cut-off.
+  const state: EmulatorState = { orgs: new Map(), stamp: makeStampClock(() => Date.now() - SEED_AGE_MS), rowVersion };
   seed.organisations.forEach((o, index) => state.orgs.set(o.id, orgFromSeed(state, o, 1000 + index * 7919)));
+  state.stamp = stamp;
   return state;
 }
 
