@@ -37,7 +37,7 @@ describe('icsync run', () => {
     await h?.close();
   });
 
-  it('serves health, readiness, metrics and status while the flows run; SIGTERM ends it with 0 and no lease held', async () => {
+  it('serves health, readiness, metrics and status while the flows run; SIGTERM ends it with 0 and no lease held', { timeout: 60_000 }, async () => {
     const order = await h.placeOrder(orderSpec([h.skus[0]!]));
     const { url, stop, running } = await startRun(h, 'run.yaml');
 
@@ -45,9 +45,10 @@ describe('icsync run', () => {
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(200);
 
-    // The scheduler runs every flow once on start; wait until orders has run.
+    // The scheduler runs every flow once on start; wait until orders has run (up to 20 s: a loaded
+    // machine runs the first products run, which stock waits for, slowly).
     let status: { flows: { name: string; lastRun?: { status: string }; nextRunAt: string | null }[] } | undefined;
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 400; i++) {
       status = (await (await fetch(`${url}/api/status`)).json()) as typeof status;
       if (status!.flows.every((flow) => flow.lastRun && flow.lastRun.status !== 'running')) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
